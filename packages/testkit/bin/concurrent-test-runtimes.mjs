@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Runs this package's compiled test files (dist-test/**/*.test.js) unchanged under
+// `node --test` (the machine's Node and Node 24), `bun test` and `deno test`, and writes
+// one result file per runtime to .test-results/ for `concurrent-test` to sum.
+//
+// Tests are flat top-level `test()` calls, so every runner counts the same things.
+//
+// Usage: concurrent-test-runtimes [--only node,bun] [files...]
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { runtimes } from "../src/runtimes.mjs";
+
+const args = process.argv.slice(2);
+let only = process.env.CONCURRENT_TEST_ONLY?.split(",").filter(Boolean);
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--only") only = args[++i]?.split(",");
+  else files.push(args[i]);
+}
+
+function findTests(dir) {
+  const out = [];
+  let entries = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries.sort()) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) out.push(...findTests(file));
+    else if (name.endsWith(".test.js") || name.endsWith(".test.mjs")) out.push(file);
+  }
+  return out;
+}
+
+const cwd = process.cwd();
+const testFiles = (files.length ? files : findTests(join(cwd, "dist-test"))).map((f) => "./" + relative(cwd, f));
+const resultsDir = join(cwd, ".test-results");
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+if (testFiles.length === 0) {
+  console.error(`concurrent-test-runtimes: no test files under ${join(cwd, "dist-test")}`);
+  process.exit(1);
+}
+
+function commandFor(rt) {
+  switch (rt.runtime) {
+    case "node":
+      return [rt.bin, ["--test", "--test-reporter=spec", "--test-concurrency=1", "--test-timeout=120000", ...testFiles]];
+    case "bun":
+      return [rt.bin, ["test", "--timeout=120000", ...testFiles]];
+    case "deno":
+      return [rt.bin, ["test", "-A", "--no-check", ...testFiles]];
+  }
+}
+
+// The summary lines each runner prints; ANSI colours are stripped first.
+function parse(runtime, text) {
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const num = (re) => {
+    const all = [...plain.matchAll(re)];
+    const last = all[all.length - 1];
+    return last ? Number(last[1]) : undefined;
+  };
+  if (runtime === "node") {
+    return { passed: num(/^[ℹ#] pass (\d+)/gm), failed: num(/^[ℹ#] fail (\d+)/gm), skipped: num(/^[ℹ#] skipped (\d+)/gm) };
+  }
+  if (runtime === "bun") {
+    return { passed: num(/^\s*(\d+) pass$/gm), failed: num(/^\s*(\d+) fail$/gm) ?? 0, skipped: num(/^\s*(\d+) skip$/gm) ?? 0 };
+  }
+  return {
+    passed: num(/(\d+) passed(?: \(\d+ steps?\))? \|/g),
+    failed: num(/\| (\d+) failed/g),
+    skipped: num(/\| (\d+) ignored/g) ?? 0,
+  };
+}
+
+function run(rt) {
+  return new Promise((resolve) => {
+    const [bin, argv] = commandFor(rt);
+    const started = Date.now();
+    const child = spawn(bin, argv, {
+      cwd,
+      env: {
+        ...process.env,
+        CONCURRENT_TEST_RUNTIME: rt.runtime,
+        CONCURRENT_TEST_RUNTIME_NAME: rt.name,
+        NO_COLOR: "1",
+        FORCE_COLOR: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const tee = (stream, sink) =>
+      stream.on("data", (d) => {
+        out += d;
+        sink.write(d);
+      });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on("close", (code, signal) => {
+      const counts = parse(rt.runtime, out);
+      const result = {
+        runtime: rt.name,
+        exitCode: code ?? 1,
+        signal,
+        seconds: (Date.now() - started) / 1000,
+        passed: counts.passed ?? 0,
+        failed: counts.failed ?? 0,
+        skipped: counts.skipped ?? 0,
+      };
+      // A runner that died or printed no summary counts as a failure, never as a pass.
+      if (counts.passed === undefined || (result.exitCode !== 0 && result.failed === 0)) result.failed += 1;
+      resolve(result);
+    });
+  });
+}
+
+let failed = 0;
+for (const rt of runtimes()) {
+  if (only && !only.includes(rt.name) && !only.includes(rt.runtime)) continue;
+  if (!rt.bin) {
+    console.log(`\n[${rt.name}] not available here: ${rt.why ?? "binary not found"}`);
+    writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify({ runtime: rt.name, unavailable: rt.why ?? "not found" }));
+    continue;
+  }
+  console.log(`\n===== ${rt.name}: ${testFiles.length} test files =====`);
+  const result = await run(rt);
+  writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify(result));
+  console.log(`===== ${rt.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s) =====`);
+  failed += result.failed;
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,254 @@
+import { BrokenExecutorError, ShutdownError, TimeoutError } from "./errors.js";
+import { Executor, type ShutdownOptions, type SubmitOptions, type Task } from "./executor.js";
+import { Future } from "./future.js";
+import { Queue } from "./queue.js";
+import { defaultCpuCount } from "./runtime.js";
+import { SampleWindow, type ExecutorStats } from "./stats.js";
+import { checkFunction, checkInteger, checkOptions, checkTimeout, describeValue } from "./validate.js";
+
+export interface AsyncPoolOptions {
+  /**
+   * How many calls may be in flight at once.
+   * @default Math.min(32, cpus + 4), Python's ThreadPoolExecutor default
+   */
+  maxWorkers?: number;
+  /** Runs once, before the first call; if it throws, the executor is broken. */
+  initializer?: (...args: never[]) => unknown;
+  /** Arguments for `initializer`. @default [] */
+  initArgs?: readonly unknown[];
+}
+
+const OPTIONS = ["maxWorkers", "initializer", "initArgs"];
+
+/** A call waiting for, or holding, a slot. The future itself: no other per-call object. */
+class AsyncTask<R> extends Future<R> {
+  constructor(
+    readonly fn: (...args: unknown[]) => unknown,
+    readonly args: unknown[],
+    readonly submittedAt: number,
+  ) {
+    super();
+  }
+  startedAt = 0;
+}
+
+/**
+ * Python's `ThreadPoolExecutor` for the event loop: runs sync or async functions in this
+ * thread, at most `maxWorkers` in flight. For IO-bound work (requests, queries, files);
+ * for CPU-bound work use `WorkerPoolExecutor`.
+ */
+export class AsyncPoolExecutor extends Executor {
+  readonly #limit: number;
+  readonly #queue = new Queue<AsyncTask<unknown>>();
+  #inFlight = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #scheduled = false;
+  #draining = false;
+  #shutdown = false;
+  #broken: BrokenExecutorError | undefined = undefined;
+  #init: "none" | "pending" | "running" | "done";
+  readonly #initializer: ((...args: unknown[]) => unknown) | undefined;
+  readonly #initArgs: readonly unknown[];
+  #idle: Promise<void> | undefined = undefined;
+  #resolveIdle: (() => void) | undefined = undefined;
+  readonly #runTime = new SampleWindow();
+  readonly #waitTime = new SampleWindow();
+  readonly #drain = () => {
+    this.#scheduled = false;
+    this.#pump();
+  };
+
+  constructor(options?: AsyncPoolOptions) {
+    super();
+    checkOptions(options, OPTIONS, "AsyncPoolExecutor");
+    const maxWorkers = options?.maxWorkers ?? Math.min(32, defaultCpuCount() + 4);
+    checkInteger(maxWorkers, "AsyncPoolExecutor maxWorkers", 1);
+    if (options?.initializer !== undefined) checkFunction(options.initializer, "AsyncPoolExecutor initializer");
+    if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) {
+      throw new TypeError(`AsyncPoolExecutor initArgs must be an array, got ${describeValue(options.initArgs)}`);
+    }
+    this.#limit = maxWorkers;
+    this.#initializer = options?.initializer as ((...args: unknown[]) => unknown) | undefined;
+    this.#initArgs = options?.initArgs ?? [];
+    this.#init = this.#initializer ? "pending" : "none";
+  }
+
+  submit<A extends unknown[], R>(fn: Task<A, R> & ((...args: A) => R), ...args: A): Future<Awaited<R>> {
+    if (this.#shutdown) throw new ShutdownError();
+    if (typeof fn !== "function") {
+      throw new TypeError(`AsyncPoolExecutor.submit expects a function, got ${describeValue(fn)}`);
+    }
+    return this.#enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()));
+  }
+
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R> & ((...args: A) => R), ...args: A): Future<Awaited<R>> {
+    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
+    const future = this.submit(fn, ...args);
+    const signal = options.signal;
+    const timeout = options.timeout;
+    if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
+    const abort = (reason: unknown) => {
+      // A call already running here cannot be stopped (it shares this thread); its future
+      // rejects now and its slot is freed when the call itself settles.
+      if (future.done()) return;
+      if (future.state === "pending") future.setRunningOrNotifyCancel();
+      future.setException(reason);
+    };
+    if (signal) {
+      if (signal.aborted) abort(signal.reason);
+      else {
+        const onAbort = () => abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
+    if (timeout !== undefined && timeout !== Infinity && !future.done()) {
+      const timer = setTimeout(() => abort(new TimeoutError(`the call did not finish within ${timeout} ms`)), timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    return future;
+  }
+
+  async shutdown(options?: ShutdownOptions): Promise<void> {
+    checkOptions(options, ["wait", "cancelFutures"], "shutdown");
+    this.#shutdown = true;
+    if (options?.cancelFutures) {
+      for (const task of this.#queue.drain()) if (task.cancel()) this.#cancelled++;
+    }
+    if (options?.wait === false) return;
+    if (this.#queue.size === 0 && this.#inFlight === 0) return;
+    this.#idle ??= new Promise((resolve) => (this.#resolveIdle = resolve));
+    return this.#idle;
+  }
+
+  stats(): ExecutorStats {
+    return {
+      limit: this.#limit,
+      inFlight: this.#inFlight,
+      queued: this.#queue.size,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      runTime: this.#runTime.percentiles(),
+      waitTime: this.#waitTime.percentiles(),
+    };
+  }
+
+  #enqueue<R>(task: AsyncTask<R>): Future<R> {
+    if (this.#broken) {
+      task.setException(this.#broken);
+      this.#failed++;
+      return task;
+    }
+    this.#queue.push(task as AsyncTask<unknown>);
+    // Start calls on a microtask, never inside submit: the caller gets a pending future
+    // it can still cancel, and everything submitted in one turn is started in one pass.
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#drain);
+    }
+    return task;
+  }
+
+  #pump(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      if (this.#init !== "none" && this.#init !== "done") {
+        if (this.#init === "pending") this.#initialize();
+        return;
+      }
+      while (this.#inFlight < this.#limit) {
+        const task = this.#queue.shift();
+        if (task === undefined) break;
+        if (!task.setRunningOrNotifyCancel()) {
+          this.#cancelled++;
+          continue;
+        }
+        this.#start(task);
+      }
+    } finally {
+      this.#draining = false;
+    }
+    this.#checkIdle();
+  }
+
+  #start(task: AsyncTask<unknown>): void {
+    this.#inFlight++;
+    task.startedAt = performance.now();
+    this.#waitTime.record(task.startedAt - task.submittedAt);
+    let result: unknown;
+    try {
+      result = task.fn(...task.args);
+    } catch (error) {
+      this.#settle(task, error, true);
+      return;
+    }
+    if (result !== null && (typeof result === "object" || typeof result === "function") && typeof (result as PromiseLike<unknown>).then === "function") {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.#finish(task, value, false),
+        (error: unknown) => this.#finish(task, error, true),
+      );
+    } else {
+      this.#settle(task, result, false);
+    }
+  }
+
+  // A sync call settles inside the pump loop; an async one re-enters the pump.
+  #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
+    this.#inFlight--;
+    this.#runTime.record(performance.now() - task.startedAt);
+    if (task.done()) {
+      this.#failed++; // aborted by submitWith: its future already holds the reason
+      return;
+    }
+    if (failed) {
+      this.#failed++;
+      task.setException(outcome);
+    } else {
+      this.#completed++;
+      task.setResult(outcome);
+    }
+  }
+
+  #finish(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
+    this.#settle(task, outcome, failed);
+    this.#pump();
+  }
+
+  #initialize(): void {
+    this.#init = "running";
+    const fail = (error: unknown) => {
+      this.#broken = new BrokenExecutorError("the initializer failed: the executor cannot run work", { cause: error });
+      for (const task of this.#queue.drain()) {
+        if (task.setRunningOrNotifyCancel()) {
+          task.setException(this.#broken);
+          this.#failed++;
+        } else this.#cancelled++;
+      }
+      this.#init = "done";
+      this.#checkIdle();
+    };
+    const done = () => {
+      this.#init = "done";
+      this.#pump();
+    };
+    try {
+      const result = this.#initializer!(...this.#initArgs);
+      if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+        (result as PromiseLike<unknown>).then(done, fail);
+      } else queueMicrotask(done);
+    } catch (error) {
+      queueMicrotask(() => fail(error));
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.#resolveIdle && this.#inFlight === 0 && this.#queue.size === 0) {
+      this.#resolveIdle();
+      this.#resolveIdle = undefined;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export { FuturesError, CancelledError, TimeoutError, InvalidStateError, ShutdownError, BrokenExecutorError, WorkerExitedError, UntrustedTaskError } from "./errors.js";
+export { Future, type FutureState, type DoneCallback } from "./future.js";
+export { FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen } from "./constants.js";
+export { asCompleted, type AsCompletedOptions, type FutureIterator } from "./as-completed.js";
+export { wait, type WaitOptions, type WaitResult } from "./wait.js";
+export { Executor, ChunkError, type MapOptions, type ShutdownOptions, type SubmitOptions, type Task } from "./executor.js";
+export { AsyncPoolExecutor, type AsyncPoolOptions } from "./async-pool.js";
+export { taskModule, isModuleTask, functionSource, capturedVariableError, type ModuleTask, type TaskModule } from "./tasks.js";
+export type { ExecutorStats, Percentiles } from "./stats.js";
+export { registerCpuCount } from "./runtime.js";
+export type { PoolAdapter, WorkerHandle, WorkerEvents, SpawnOptions } from "./pool/adapter.js";
+export type { WorkerPort } from "./worker/port.js";

@@ -1,0 +1,34 @@
+// Gradient: Netflix concurrency-limits' Gradient2Limit with Envoy's minRTT floor.
+//   gradient = clamp(tolerance · floorRtt / windowRtt, 0.5, 1)
+//   gradient = 1 (latency near its floor): grow by √limit (Envoy's headroom), if used
+//   gradient < 1 (queueing): move, smoothed, toward limit · gradient + √limit
+// The √limit allowance lets the limit probe upward and settles it where latency sits a
+// little above the floor: just past the knee of the downstream's latency curve, which is
+// its capacity C (Little's law: in-flight = throughput × latency, so beyond C only latency
+// grows). https://github.com/Netflix/concurrency-limits (Gradient2Limit.java),
+// https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/adaptive_concurrency_filter
+
+import { WindowedLimit } from "./base.js";
+import type { ResolvedAutoLimitOptions } from "./options.js";
+
+export class GradientLimit extends WindowedLimit {
+  private readonly tolerance: number;
+  private readonly smoothing: number;
+
+  constructor(o: ResolvedAutoLimitOptions) {
+    super(o);
+    this.tolerance = o.tolerance;
+    this.smoothing = o.smoothing;
+  }
+
+  protected next(meanRtt: number, maxInFlight: number): number {
+    const limit = this.estimate;
+    // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
+    const gradient = Math.max(0.5, Math.min(1, (this.tolerance * this.floorRtt) / meanRtt));
+    const headroom = Math.sqrt(limit);
+    if (gradient >= 1) return this.appLimited(maxInFlight) ? limit : limit + headroom;
+    const target = limit * gradient + headroom;
+    if (target > limit && this.appLimited(maxInFlight)) return limit;
+    return limit * (1 - this.smoothing) + target * this.smoothing;
+  }
+}

@@ -1,0 +1,57 @@
+/** Latency percentiles over the most recent samples, in ms. */
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** How many samples the window holds (at most its size). */
+  samples: number;
+}
+
+/** What every executor's `stats()` returns. */
+export interface ExecutorStats {
+  /** The current in-flight limit (`AsyncPoolExecutor`), or the worker count limit (`WorkerPoolExecutor`). */
+  limit: number;
+  /** Calls running now (for a worker pool: handed to a worker and not yet reported back). */
+  inFlight: number;
+  /** Calls submitted and waiting for a slot. */
+  queued: number;
+  /** Calls that finished with a value. */
+  completed: number;
+  /** Calls that finished with an error. */
+  failed: number;
+  /** Calls cancelled before they started. */
+  cancelled: number;
+  /** How long calls ran, over the most recent calls. */
+  runTime: Percentiles;
+  /** How long calls waited between submit and start, over the most recent calls. */
+  waitTime: Percentiles;
+}
+
+/**
+ * A fixed-size ring of recent samples: recording is two stores, no allocation;
+ * percentiles are computed (on a sorted copy) only when asked.
+ */
+export class SampleWindow {
+  #samples: Float64Array;
+  #next = 0;
+  #count = 0;
+
+  constructor(size = 1024) {
+    this.#samples = new Float64Array(size);
+  }
+
+  record(value: number): void {
+    this.#samples[this.#next] = value;
+    this.#next = (this.#next + 1) % this.#samples.length;
+    if (this.#count < this.#samples.length) this.#count++;
+  }
+
+  percentiles(): Percentiles {
+    const n = this.#count;
+    if (n === 0) return { p50: 0, p90: 0, p99: 0, max: 0, samples: 0 };
+    const sorted = this.#samples.slice(0, n).sort();
+    const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))]!;
+    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1]!, samples: n };
+  }
+}

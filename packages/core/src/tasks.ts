@@ -1,0 +1,94 @@
+// The two forms of a task that crosses to another isolate (worker pool, queue workers):
+// a self-contained function sent by its source text, or a reference to a module export.
+
+declare const SIGNATURE: unique symbol;
+
+/** A reference to the export `name` of the module at `url`, typed as that export. */
+export interface ModuleTask<A extends unknown[], R> {
+  readonly url: string;
+  readonly name: string;
+  /** Type-level only: the export's signature, so `submit` infers arguments and result. */
+  readonly [SIGNATURE]?: (...args: A) => R;
+}
+
+/** Every function export of module `M` as a {@link ModuleTask}. */
+export type TaskModule<M> = {
+  readonly [K in keyof M as M[K] extends (...args: never[]) => unknown ? K : never]: M[K] extends (...args: infer A) => infer R
+    ? ModuleTask<A, R>
+    : never;
+};
+
+const MODULE_TASK = Symbol.for("@concurrent/futures.moduleTask");
+
+/**
+ * Typed references to the exports of a task module, for executors that run tasks in other
+ * isolates: `const tasks = taskModule<typeof import("./tasks.js")>(new URL("./tasks.js", import.meta.url))`,
+ * then `pool.submit(tasks.fib, 30)`. The module is imported by the worker, never here.
+ *
+ * @param url an absolute URL (`file:`, `https:`, `data:`…) or a bare package specifier the
+ *   worker can resolve.
+ */
+export function taskModule<M>(url: URL | string): TaskModule<M> {
+  const href = url instanceof URL ? url.href : url;
+  if (typeof href !== "string" || href.length === 0) {
+    throw new TypeError(`taskModule expects a URL or a module specifier, got ${String(url)}`);
+  }
+  if (href.startsWith("./") || href.startsWith("../")) {
+    throw new TypeError(
+      `taskModule("${href}"): a relative path would resolve against the worker, not this file; use new URL("${href}", import.meta.url)`,
+    );
+  }
+  const cache = new Map<string, ModuleTask<unknown[], unknown>>();
+  return new Proxy({} as TaskModule<M>, {
+    get(_target, name) {
+      if (typeof name !== "string" || name === "then") return undefined;
+      let task = cache.get(name);
+      if (!task) {
+        task = Object.freeze({ url: href, name, [MODULE_TASK]: true }) as ModuleTask<unknown[], unknown>;
+        cache.set(name, task);
+      }
+      return task;
+    },
+  });
+}
+
+/** True for a reference made by {@link taskModule}. */
+export function isModuleTask(value: unknown): value is ModuleTask<unknown[], unknown> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MODULE_TASK] === true;
+}
+
+/**
+ * The source text of a self-contained function, as an expression that evaluates to it.
+ * Rejects what cannot travel by source: native and bound functions, classes.
+ */
+export function functionSource(fn: (...args: never[]) => unknown): string {
+  const source = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+    throw new TypeError(
+      `cannot send ${fn.name ? `"${fn.name}"` : "this function"} to a worker by source: it is native or bound; wrap it in a self-contained arrow function or use a module task`,
+    );
+  }
+  if (/^class\b/.test(source)) throw new TypeError("cannot send a class as a task; send a function");
+  // Function and arrow expressions evaluate as they are.
+  if (/^(async\s*)?(function\b|\(|[\w$]+\s*=>)/.test(source)) return source;
+  // A method (`{ square(n) { ... } }.square`) prints as `square(n) { ... }`: make it a function.
+  const method = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(source);
+  if (method) return `${method[1] ?? ""}function${method[2] ?? ""} ${source.slice(method[0].length - 1 - method[3]!.length)}`;
+  throw new TypeError(`cannot send this function to a worker by source: ${source.slice(0, 60)}`);
+}
+
+/**
+ * A worker-side hint for the error a function sent by source throws when it uses a variable
+ * from the scope it was written in (it is compiled in the worker's global scope).
+ */
+export function capturedVariableError(error: unknown): Error | undefined {
+  if (!(error instanceof ReferenceError)) return undefined;
+  const name = /^([\w$]+) is not defined/.exec(error.message)?.[1] ?? /Can't find variable: ([\w$]+)/.exec(error.message)?.[1];
+  if (!name) return undefined;
+  const hint = new ReferenceError(
+    `the task uses "${name}", which is not defined in the worker: a function sent by source cannot use variables captured from the scope it was written in. Pass "${name}" as an argument, or put the function in a module and submit it as a module task (taskModule).`,
+    { cause: error },
+  );
+  if (error.stack) hint.stack = `${hint.name}: ${hint.message}\n${error.stack.split("\n").slice(1).join("\n")}`;
+  return hint;
+}

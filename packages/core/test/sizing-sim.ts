@@ -1,0 +1,211 @@
+// A deterministic discrete-event simulation of a client pool in front of a downstream
+// with a capacity, for the sizing tests. No timers: time is a number that jumps from
+// event to event, and randomness comes from a seeded generator, so every run is the same.
+//
+// The downstream: up to C calls in flight it answers in its base latency L (± noise);
+// past C latency grows steeply (quadratic in the excess), and far past it the downstream
+// stalls (latency capped at `stall`). The client times a call out after `timeout` and
+// reports it dropped, but the downstream keeps working on it until it would have
+// answered — as a real overloaded server does — so backing off takes a while to pay off.
+
+/** What the simulated pool drives: a ConcurrencyLimit, or a fixed number. */
+export interface Limiter {
+  readonly limit: number;
+  onSample(now: number, rtt: number, inFlight: number, dropped: boolean): void;
+}
+
+export interface SimOptions {
+  /** Downstream capacity C, fixed or as a function of time in ms. */
+  capacity: number | ((now: number) => number);
+  /** Base latency L in ms. @default 20 */
+  latency?: number;
+  /** Simulated run length in ms. */
+  duration: number;
+  /** Client timeout in ms; a slower call is reported dropped at this time. @default 25 L */
+  timeout?: number;
+  /** Longest the downstream takes to answer (its stall). @default 50 L */
+  stall?: number;
+  /** Share of calls that fail fast (in 0.1 L), fixed or as a function of time. @default 0 */
+  errorRate?: number | ((now: number) => number);
+  /** Relative latency noise: each call takes × uniform(1 − noise, 1 + noise). @default 0.2 */
+  noise?: number;
+  /** The most calls the client has to run at once (its own demand). @default Infinity */
+  demand?: number;
+  seed?: number;
+}
+
+export interface SimResult {
+  /** Time-weighted mean of the limit over [from, to). */
+  meanLimit(from: number, to: number): number;
+  /** Successful calls per second that finished in [from, to). */
+  throughput(from: number, to: number): number;
+  /** Lowest and highest limit seen at any point. */
+  lowest: number;
+  highest: number;
+  completed: number;
+  failed: number;
+  /** (time, limit) at every change of the limit, starting at 0. */
+  changes: Array<{ t: number; limit: number }>;
+}
+
+/** The slow-down of a call that starts with n calls in the downstream of capacity c. */
+export function slowdown(n: number, c: number): number {
+  const excess = Math.max(0, n - c) / c;
+  return 1 + 4 * excess + 16 * excess * excess;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** kind 0: the client hears the call finish (or time out); kind 1: the downstream lets it go. */
+interface SimEvent {
+  t: number;
+  seq: number;
+  kind: 0 | 1;
+  start: number;
+  inFlight: number;
+  dropped: boolean;
+}
+
+class Heap {
+  private items: SimEvent[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  private less(a: SimEvent, b: SimEvent): boolean {
+    return a.t < b.t || (a.t === b.t && a.seq < b.seq);
+  }
+  push(e: SimEvent): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): SimEvent {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export function simulate(limiter: Limiter, o: SimOptions): SimResult {
+  const L = o.latency ?? 20;
+  const timeout = o.timeout ?? 25 * L;
+  const stall = o.stall ?? 50 * L;
+  const noise = o.noise ?? 0.2;
+  const demand = o.demand ?? Number.POSITIVE_INFINITY;
+  const capacity = typeof o.capacity === "number" ? () => o.capacity as number : o.capacity;
+  const errorRate = o.errorRate === undefined ? () => 0 : typeof o.errorRate === "number" ? () => o.errorRate as number : o.errorRate;
+  const random = mulberry32(o.seed ?? 1);
+  const events = new Heap();
+  const changes: Array<{ t: number; limit: number }> = [{ t: 0, limit: limiter.limit }];
+  const okTimes: number[] = [];
+  let seq = 0;
+  let now = 0;
+  let clientInFlight = 0;
+  let serverInFlight = 0;
+  let completed = 0;
+  let failed = 0;
+  let lowest = limiter.limit;
+  let highest = limiter.limit;
+
+  const fill = () => {
+    while (clientInFlight < Math.min(limiter.limit, demand)) {
+      clientInFlight++;
+      serverInFlight++;
+      const jitter = 1 - noise + 2 * noise * random();
+      if (random() < errorRate(now)) {
+        const t = now + 0.1 * L * jitter;
+        events.push({ t, seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped: true });
+        events.push({ t, seq: seq++, kind: 1, start: now, inFlight: 0, dropped: true });
+        continue;
+      }
+      const service = Math.min(stall, L * slowdown(serverInFlight, capacity(now)) * jitter);
+      const dropped = service > timeout;
+      events.push({ t: now + Math.min(service, timeout), seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped });
+      events.push({ t: now + service, seq: seq++, kind: 1, start: now, inFlight: 0, dropped });
+    }
+  };
+
+  fill();
+  while (events.size > 0) {
+    const e = events.pop();
+    if (e.t >= o.duration) break;
+    now = e.t;
+    if (e.kind === 1) {
+      serverInFlight--;
+      continue;
+    }
+    clientInFlight--;
+    if (e.dropped) failed++;
+    else {
+      completed++;
+      okTimes.push(now);
+    }
+    const before = limiter.limit;
+    limiter.onSample(now, now - e.start, e.inFlight, e.dropped);
+    const after = limiter.limit;
+    if (after !== before) {
+      changes.push({ t: now, limit: after });
+      if (after < lowest) lowest = after;
+      if (after > highest) highest = after;
+    }
+    fill();
+  }
+
+  return {
+    lowest,
+    highest,
+    completed,
+    failed,
+    changes,
+    meanLimit(from, to) {
+      let area = 0;
+      for (let i = 0; i < changes.length; i++) {
+        const c = changes[i]!;
+        const end = Math.min(to, changes[i + 1]?.t ?? to);
+        const begin = Math.max(from, c.t);
+        if (end > begin) area += c.limit * (end - begin);
+      }
+      return area / (to - from);
+    },
+    throughput(from, to) {
+      let n = 0;
+      for (const t of okTimes) if (t >= from && t < to) n++;
+      return (n * 1000) / (to - from);
+    },
+  };
+}
+
+/** A limit that never moves: the fixed `maxWorkers` of today. */
+export function fixed(limit: number): Limiter {
+  return { limit, onSample() {} };
+}

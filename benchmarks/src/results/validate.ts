@@ -12,6 +12,7 @@ type Obj = { [key: string]: unknown };
 
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => {
+  if (v === undefined) return "nothing (missing)";
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
@@ -80,7 +81,8 @@ export function validateResultFile(json: unknown): ValidationResult {
   if (typeof json["date"] === "string" && Number.isNaN(Date.parse(json["date"]))) {
     fail(`${root}.date`, "an ISO 8601 date", json["date"]);
   }
-  if (json["commit"] !== null) str(json, "commit", root);
+  const commit = json["commit"];
+  if (commit !== null && (typeof commit !== "string" || commit === "")) fail(`${root}.commit`, "a git sha or null", commit);
   oneOf(json, "mode", root, ["full", "ci"]);
   obj(json, "parameters", root);
   numberMap(json, "ratios", root);

@@ -1,0 +1,113 @@
+import type { Chart, Plugin } from "chart.js";
+import type { BenchCase, RuntimeName } from "../../../../benchmarks/src/results/index.js";
+import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
+import { isOk, latestRun, RUNTIME_LABEL, unique } from "../data.js";
+import { code, el, notice } from "../dom.js";
+import { fmtDate, shortSha } from "../format.js";
+import type { LoadedFile } from "../load.js";
+import { failureList, grid, section, type ViewContext } from "./context.js";
+import { ratioTable } from "./ratios.js";
+
+const US = "@concurrent/futures";
+const peerOf = (c: BenchCase) => c.labels.peer ?? c.name;
+
+/**
+ * Writes the status ("✕ timeout") where a failed case's bar would stand, so a peer that hangs
+ * is visibly marked in the chart rather than missing from it.
+ */
+const failureMarks = (statuses: (string | null)[][]): Plugin<"bar"> => ({
+  id: "failureMarks",
+  afterDatasetsDraw(chart: Chart<"bar">) {
+    const { ctx, scales } = chart;
+    const y = scales["y"];
+    if (!y) return;
+    ctx.save();
+    ctx.fillStyle = "#B91C1C";
+    ctx.font = "bold 12px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    statuses.forEach((row, di) => {
+      const meta = chart.getDatasetMeta(di);
+      if (meta.hidden) return;
+      row.forEach((status, i) => {
+        const bar = meta.data[i];
+        if (!status || !bar || !Number.isFinite(bar.x)) return;
+        ctx.save();
+        ctx.translate(bar.x, y.bottom - 6);
+        ctx.rotate(-Math.PI / 2);
+        ctx.textAlign = "left";
+        ctx.textBaseline = "middle";
+        ctx.fillText(`✕ ${status}`, 0, 0);
+        ctx.restore();
+      });
+    });
+    ctx.restore();
+  },
+});
+
+/** (c) Tiny-task throughput of us and each peer pool, per runtime; failures and hangs marked. */
+export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
+  const view = section(
+    "peers",
+    "Us against the peer pools",
+    "Tiny tasks (x => x * x) through each pool, per runtime; raw postMessage is the ceiling. A pool that hangs or fails on a runtime is marked ✕ in red and listed under the chart.",
+  );
+  root.append(view);
+  const runs = (["node", "bun", "deno"] as RuntimeName[])
+    .map((rt) => latestRun(ctx.results, "peers", rt))
+    .filter((r): r is LoadedFile => r !== undefined);
+  if (runs.length === 0) {
+    view.append(notice("info", "No peers results yet. Make them with ", code("npm run bench"), "."));
+    return;
+  }
+  const charts = grid();
+  view.append(charts);
+  const groups = unique(runs.flatMap((r) => r.result.cases.map((c) => c.group ?? "peers")));
+  for (const group of groups) {
+    const casesOf = (r: LoadedFile) => r.result.cases.filter((c) => (c.group ?? "peers") === group);
+    const peers = unique(runs.flatMap((r) => casesOf(r).map(peerOf))).sort((a, b) => Number(b === US) - Number(a === US));
+    const statuses: (string | null)[][] = [];
+    const datasets = runs.map((run, i) => {
+      const rt = run.result.runtime.name;
+      const cases = casesOf(run);
+      statuses.push(
+        peers.map((p) => {
+          const c = cases.find((x) => peerOf(x) === p);
+          return c && !isOk(c) ? (c.status ?? "failed") : null;
+        }),
+      );
+      const color = colorFor(rt, i);
+      return {
+        label: `${RUNTIME_LABEL[rt]} ${run.result.runtime.version}`,
+        data: peers.map((p) => {
+          const c = cases.find((x) => peerOf(x) === p);
+          return c && isOk(c) && c.stats ? c.stats.throughput : null;
+        }),
+        backgroundColor: color,
+        borderColor: color,
+      };
+    });
+    const failures = el("div", {}, ...runs.map((r) => failureList(casesOf(r), `${RUNTIME_LABEL[r.result.runtime.name]}: `)));
+    const m = runs[0]!.result.machine;
+    const when = runs.map((r) => `${RUNTIME_LABEL[r.result.runtime.name]} ${fmtDate(r.result.date)} (${shortSha(r.result.commit)})`).join(", ");
+    addChart(
+      charts,
+      {
+        id: `peers-${group}`,
+        title: `Throughput: ${group}`,
+        caption: `Tasks per second of each pool for the ${group} benchmark, one bar per runtime, on ${m.cpuModel} (${m.cpus} CPUs, ${m.os} ${m.arch}); runs ${when}.`,
+        footer: failures,
+      },
+      {
+        type: "bar",
+        data: { labels: peers.map((p) => (p === US ? `${p} (us)` : p)), datasets },
+        options: {
+          scales: { x: categoryAxis("pool"), y: valueAxis("throughput (tasks/s)") },
+          plugins: { tooltip: tooltipUnit("tasks/s") },
+        },
+        plugins: [failureMarks(statuses)],
+      },
+    );
+  }
+  const ratioRuns = runs.filter((r) => r.result.ratios && Object.keys(r.result.ratios).length > 0);
+  if (ratioRuns.length) view.append(ratioTable(ratioRuns));
+}

@@ -17,8 +17,8 @@ export interface Limiter {
 export interface SimOptions {
   /** Downstream capacity C, fixed or as a function of time in ms. */
   capacity: number | ((now: number) => number);
-  /** Base latency L in ms. @default 20 */
-  latency?: number;
+  /** Base latency L in ms, fixed or as a function of time. @default 20 */
+  latency?: number | ((now: number) => number);
   /** Simulated run length in ms. */
   duration: number;
   /** Client timeout in ms; a slower call is reported dropped at this time. @default 25 L */
@@ -32,6 +32,8 @@ export interface SimOptions {
   /** The most calls the client has to run at once (its own demand). @default Infinity */
   demand?: number;
   seed?: number;
+  /** Latency multiplier for n calls in a downstream of capacity c. @default queueing */
+  slowdown?: (n: number, c: number) => number;
 }
 
 export interface SimResult {
@@ -48,8 +50,18 @@ export interface SimResult {
   changes: Array<{ t: number; limit: number }>;
 }
 
-/** The slow-down of a call that starts with n calls in the downstream of capacity c. */
-export function slowdown(n: number, c: number): number {
+/**
+ * The slow-down of a call that starts with n calls in a downstream of capacity c: past c
+ * the excess waits in a queue (latency ∝ n / c, throughput flat) and the downstream also
+ * thrashes (× 1 + excess²), so throughput falls: to 1/2 at 2c, 1/5 at 3c, then the stall.
+ */
+export function queueing(n: number, c: number): number {
+  const excess = Math.max(0, n - c) / c;
+  return Math.max(1, n / c) * (1 + excess * excess);
+}
+
+/** A harsher downstream: no queue, it thrashes at once (one call past c is ~30 % slower at c = 16). */
+export function thrashing(n: number, c: number): number {
   const excess = Math.max(0, n - c) / c;
   return 1 + 4 * excess + 16 * excess * excess;
 }
@@ -117,7 +129,8 @@ class Heap {
 }
 
 export function simulate(limiter: Limiter, o: SimOptions): SimResult {
-  const L = o.latency ?? 20;
+  const latency = o.latency === undefined ? () => 20 : typeof o.latency === "number" ? () => o.latency as number : o.latency;
+  const L = latency(0);
   const timeout = o.timeout ?? 25 * L;
   const stall = o.stall ?? 50 * L;
   const noise = o.noise ?? 0.2;
@@ -125,6 +138,7 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
   const capacity = typeof o.capacity === "number" ? () => o.capacity as number : o.capacity;
   const errorRate = o.errorRate === undefined ? () => 0 : typeof o.errorRate === "number" ? () => o.errorRate as number : o.errorRate;
   const random = mulberry32(o.seed ?? 1);
+  const slowdown = o.slowdown ?? queueing;
   const events = new Heap();
   const changes: Array<{ t: number; limit: number }> = [{ t: 0, limit: limiter.limit }];
   const okTimes: number[] = [];
@@ -144,14 +158,16 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
       const jitter = 1 - noise + 2 * noise * random();
       if (random() < errorRate(now)) {
         const t = now + 0.1 * L * jitter;
-        events.push({ t, seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped: true });
         events.push({ t, seq: seq++, kind: 1, start: now, inFlight: 0, dropped: true });
+        events.push({ t, seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped: true });
         continue;
       }
-      const service = Math.min(stall, L * slowdown(serverInFlight, capacity(now)) * jitter);
+      const service = Math.min(stall, latency(now) * slowdown(serverInFlight, capacity(now)) * jitter);
       const dropped = service > timeout;
-      events.push({ t: now + Math.min(service, timeout), seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped });
+      // The downstream's release is queued first: at equal times it frees the slot before
+      // the client hears the answer and refills it.
       events.push({ t: now + service, seq: seq++, kind: 1, start: now, inFlight: 0, dropped });
+      events.push({ t: now + Math.min(service, timeout), seq: seq++, kind: 0, start: now, inFlight: clientInFlight, dropped });
     }
   };
 

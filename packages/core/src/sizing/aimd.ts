@@ -7,6 +7,10 @@
 import { WindowedLimit } from "./base.js";
 
 export class AimdLimit extends WindowedLimit {
+  protected override get usesFloor(): boolean {
+    return false;
+  }
+
   protected next(_meanRtt: number, maxInFlight: number): number {
     return this.appLimited(maxInFlight) ? this.estimate : this.estimate + 1;
   }

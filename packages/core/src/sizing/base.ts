@@ -15,6 +15,9 @@ import { SampleWindow } from "./window.js";
  */
 const windowsAtMinBeforeReset = 5;
 
+/** The first floor probe comes after this many windows: early, in case we started above C. */
+const windowsBeforeFirstProbe = 16;
+
 export abstract class WindowedLimit implements ConcurrencyLimit {
   limit: number;
   /** The limit as a real number; `limit` is its integer part. */
@@ -32,6 +35,11 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
   private readonly minWindow: number;
   private readonly maxWindow: number;
   private windowsAtMin = 0;
+  private windows = 0;
+  private readonly probeInterval: number;
+  private nextProbe = Number.POSITIVE_INFINITY;
+  /** The estimate to return to after a floor probe, or NaN when not probing. */
+  private probeSaved = Number.NaN;
 
   constructor(o: ResolvedAutoLimitOptions) {
     this.min = o.min;
@@ -42,25 +50,41 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
     this.windowSize = o.windowSize;
     this.minWindow = o.minWindow;
     this.maxWindow = o.maxWindow;
+    this.probeInterval = o.probeInterval;
   }
 
   onSample(now: number, rtt: number, inFlight: number, dropped: boolean): void {
+    const probing = this.probeSaved === this.probeSaved;
+    // A call that started before the probe lowered the limit measures the old load.
+    if (probing && inFlight > this.limit) return;
     const w = this.window;
     w.add(now, rtt, inFlight, dropped);
     if (!w.ready(now, this.floorRtt, this.windowSize, this.minWindow, this.maxWindow)) return;
 
     const mean = w.meanRtt;
-    if (mean < this.floorRtt) this.floorRtt = mean;
     let next: number;
+    if (probing) {
+      // A fresh floor, measured at half the load: it replaces the old one, so the floor can
+      // rise with the downstream's base latency and no lucky window keeps it low for ever.
+      if (w.count > w.drops) this.floorRtt = mean;
+      next = this.probeSaved;
+      this.probeSaved = Number.NaN;
+      this.nextProbe = now + this.probeInterval;
+    } else if (mean < this.floorRtt) {
+      this.floorRtt = mean;
+    }
     if (w.drops > 0) {
       // Errors and timeouts are congestion: multiplicative decrease, in proportion to how
       // much of the window failed (a lone error among hundreds costs almost nothing).
       next = this.estimate * (1 - (1 - this.backoffRatio) * w.dropRate);
-    } else {
+    } else if (!probing) {
       next = this.next(mean, w.maxInFlight);
+    } else {
+      next = this.estimate;
     }
     this.estimate = Math.min(this.max, Math.max(this.min, next));
     this.limit = Math.floor(this.estimate);
+    w.reset();
 
     if (this.limit <= this.min && ++this.windowsAtMin >= windowsAtMinBeforeReset) {
       this.floorRtt = Number.POSITIVE_INFINITY;
@@ -68,7 +92,18 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
     } else if (this.limit > this.min) {
       this.windowsAtMin = 0;
     }
-    w.reset();
+    if (++this.windows === windowsBeforeFirstProbe) this.nextProbe = now;
+    if (!probing && now >= this.nextProbe && this.usesFloor && this.limit > this.min) {
+      // Envoy measures minRTT by pinning concurrency low for a window; BBR drains to 4
+      // packets. Halving is enough here: the limit sits near C, so half is below it.
+      this.probeSaved = this.estimate;
+      this.limit = Math.max(this.min, Math.floor(this.estimate / 2));
+    }
+  }
+
+  /** Whether the algorithm reads the latency floor (and so needs it probed). */
+  protected get usesFloor(): boolean {
+    return true;
   }
 
   /**

@@ -23,12 +23,16 @@ export class GradientLimit extends WindowedLimit {
 
   protected next(meanRtt: number, maxInFlight: number): number {
     const limit = this.estimate;
+    const ratio = meanRtt / this.floorRtt;
+    if (ratio <= this.tolerance) {
+      if (this.appLimited(maxInFlight)) return limit;
+      // Grow by up to √limit (Envoy's headroom), fully at the floor and less as latency
+      // nears the tolerance, so the limit slows down as it approaches the knee.
+      const room = Math.min(1, (this.tolerance - ratio) / (this.tolerance - 1));
+      return limit + Math.sqrt(limit) * room;
+    }
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
-    const gradient = Math.max(0.5, Math.min(1, (this.tolerance * this.floorRtt) / meanRtt));
-    const headroom = Math.sqrt(limit);
-    if (gradient >= 1) return this.appLimited(maxInFlight) ? limit : limit + headroom;
-    const target = limit * gradient + headroom;
-    if (target > limit && this.appLimited(maxInFlight)) return limit;
-    return limit * (1 - this.smoothing) + target * this.smoothing;
+    const gradient = Math.max(0.5, this.tolerance / ratio);
+    return limit - this.smoothing * limit * (1 - gradient);
   }
 }

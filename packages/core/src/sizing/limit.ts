@@ -77,6 +77,13 @@ export interface AutoLimitOptions {
    * @default 1000
    */
   maxWindow?: number;
+  /**
+   * gradient and vegas: every this many ms, the limit is halved for one window to measure
+   * the downstream's no-load latency afresh (the first time after 16 windows, in case the
+   * run started above capacity). Infinity turns it off.
+   * @default 30000
+   */
+  probeInterval?: number;
 }
 
 /** A new adaptive limit. Throws like {@link validateAutoLimitOptions} on bad options. */

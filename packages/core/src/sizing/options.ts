@@ -14,12 +14,13 @@ export const autoLimitDefaults: Readonly<ResolvedAutoLimitOptions> = Object.free
   min: 1,
   max: 1000,
   algorithm: "gradient",
-  tolerance: 1.5,
+  tolerance: 1.25,
   smoothing: 0.2,
   backoffRatio: 0.5,
   windowSize: 8,
   minWindow: 0,
   maxWindow: 1000,
+  probeInterval: 30_000,
 });
 
 const algorithms: readonly LimitAlgorithm[] = ["gradient", "vegas", "aimd"];
@@ -51,6 +52,7 @@ export function validateAutoLimitOptions(options: unknown): void {
   checkNumber(o["backoffRatio"], "backoffRatio", "a number in [0.1, 1)", (n) => n >= 0.1 && n < 1);
   checkNumber(o["minWindow"], "minWindow", "a finite number of ms ≥ 0", (n) => Number.isFinite(n) && n >= 0);
   checkNumber(o["maxWindow"], "maxWindow", "a finite number of ms > 0", (n) => Number.isFinite(n) && n > 0);
+  checkNumber(o["probeInterval"], "probeInterval", "a number of ms > 0 (Infinity for never)", (n) => n > 0);
   const algorithm = o["algorithm"];
   if (algorithm !== undefined && !algorithms.includes(algorithm as LimitAlgorithm)) {
     const message = `${where}: algorithm must be one of ${algorithms.map((a) => `"${a}"`).join(", ")}, got ${describeValue(algorithm)}`;

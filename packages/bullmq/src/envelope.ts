@@ -1,0 +1,168 @@
+// The one wire format between QueueExecutor and QueueWorker, so the two cannot drift.
+//
+// A job's data is `{ p, s? }`: `p` is the payload as a JSON string, `s` its HMAC-SHA256
+// (hex) when the executor has a secret. The worker verifies the exact string before it
+// parses it. The payload:
+//
+//   { v: 1, t: ["f", source] | ["m", url, name], a: [arg, …] }     one call (submit)
+//   { v: 1, t: …,                                c: [item, …] }    one chunk of map
+//
+// A job's return value is the encoded result (submit) or the array of encoded results
+// (chunk). A failed job throws an Error whose message is the task's message (what BullMQ
+// dashboards show) and whose `stack` is `MARK + JSON` of `{ e: encodedError, b?: [values
+// before the failing item] }`; BullMQ keeps it in the job's `stacktrace`, where the executor
+// reads it back with name, code, stack and own fields intact.
+import {
+  BrokenExecutorError,
+  CancelledError,
+  FuturesError,
+  InvalidStateError,
+  ShutdownError,
+  TimeoutError,
+  UntrustedTaskError,
+  WorkerExitedError,
+  functionSource,
+  isModuleTask,
+} from "@concurrent/core";
+import { decode, encode, type Json } from "./codec.js";
+import { sign, verify } from "./sign.js";
+
+export const VERSION = 1;
+/** Marks a `stacktrace` entry written by our worker. */
+export const MARK = "@concurrent/bullmq:error:";
+
+export type TaskRef = readonly ["f", string] | readonly ["m", string, string];
+
+export interface Payload {
+  v: number;
+  t: TaskRef;
+  a?: Json[];
+  c?: Json[];
+}
+
+export interface JobData {
+  p: string;
+  s?: string;
+}
+
+/** The wire form of a task: a function by its source, or a module task by url and export name. */
+export function taskRef(fn: unknown): TaskRef {
+  if (isModuleTask(fn)) return ["m", fn.url, fn.name];
+  if (typeof fn === "function") return ["f", functionSource(fn as (...args: never[]) => unknown)];
+  throw new TypeError(`a task must be a function or a module task (taskModule), got ${fn === null ? "null" : typeof fn}`);
+}
+
+/** The payload string. An uncodable argument throws a TypeError here, so `submit` fails that future at once. */
+export function encodePayload(task: TaskRef, args: unknown[] | undefined, items: unknown[] | undefined): string {
+  const payload: Payload = { v: VERSION, t: task };
+  if (items !== undefined) payload.c = items.map((item, i) => encodeArg(item, `item ${i}`));
+  else payload.a = (args ?? []).map((arg, i) => encodeArg(arg, `argument ${i}`));
+  return JSON.stringify(payload);
+}
+
+export async function signPayload(p: string, secret: string | undefined): Promise<JobData> {
+  return secret === undefined ? { p } : { p, s: await sign(secret, p) };
+}
+
+function encodeArg(value: unknown, what: string): Json {
+  try {
+    return encode(value);
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Read and check a job's data on the worker.
+ * @throws {UntrustedTaskError} when a secret is set and the signature does not verify.
+ */
+export async function openJobData(data: unknown, secret: string | undefined): Promise<Payload> {
+  const job = data as Partial<JobData> | null;
+  if (job === null || typeof job !== "object" || typeof job.p !== "string") {
+    throw new UntrustedTaskError("the job was not written by @concurrent/bullmq (no payload): refused");
+  }
+  if (secret !== undefined) {
+    if (job.s === undefined) throw new UntrustedTaskError("the job is not signed and this worker has a secret: refused");
+    if (!(await verify(secret, job.p, job.s))) {
+      throw new UntrustedTaskError("the job's signature does not verify with this worker's secret: refused");
+    }
+  }
+  let payload: Payload;
+  try {
+    payload = JSON.parse(job.p) as Payload;
+  } catch (error) {
+    throw new UntrustedTaskError("the job's payload is not valid JSON: refused", { cause: error });
+  }
+  if (payload.v !== VERSION) {
+    throw new UntrustedTaskError(`the job uses wire format v${String(payload.v)}, this worker reads v${VERSION}: refused`);
+  }
+  const t = payload.t;
+  const ok =
+    Array.isArray(t) &&
+    ((t[0] === "f" && typeof t[1] === "string") || (t[0] === "m" && typeof t[1] === "string" && typeof t[2] === "string"));
+  if (!ok || (payload.a === undefined) === (payload.c === undefined)) {
+    throw new UntrustedTaskError("the job's payload is malformed: refused");
+  }
+  return payload;
+}
+
+export function decodeArgs(values: Json[]): unknown[] {
+  return values.map(decode);
+}
+
+// ---- errors -----------------------------------------------------------------------------
+
+/** An Error for BullMQ to record: the task's message, with the full error in `stack`. */
+export function wireError(error: unknown, before?: unknown[]): Error {
+  let e: Json;
+  try {
+    e = encode(error instanceof Error ? error : new Error(`the task threw a non-Error value: ${String(error)}`, { cause: error }));
+  } catch {
+    e = encode(new Error(String(error)));
+  }
+  let b: Json[] | undefined;
+  if (before !== undefined) b = before.map((v) => encode(v));
+  const out = new Error(error instanceof Error ? error.message : String(error));
+  // BullMQ treats an error named UnrecoverableError as final (no retries): a refused job
+  // must never be tried again.
+  if (error instanceof UntrustedTaskError) out.name = "UnrecoverableError";
+  out.stack = MARK + JSON.stringify(b === undefined ? { e } : { e, b });
+  return out;
+}
+
+const CORE_ERRORS: Record<string, new (message: string) => FuturesError> = {
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  ShutdownError,
+  UntrustedTaskError,
+  WorkerExitedError,
+  BrokenExecutorError,
+};
+
+/**
+ * The task error carried in a job's stacktrace entry, or undefined if the entry is not ours.
+ * Our own error classes come back as themselves, so `instanceof UntrustedTaskError` holds.
+ */
+export function readWireError(entry: unknown): { error: unknown; before?: unknown[] } | undefined {
+  if (typeof entry !== "string" || !entry.startsWith(MARK)) return undefined;
+  let parsed: { e: Json; b?: Json[] };
+  try {
+    parsed = JSON.parse(entry.slice(MARK.length)) as { e: Json; b?: Json[] };
+  } catch {
+    return undefined;
+  }
+  let error = decode(parsed.e);
+  if (error instanceof Error && Object.hasOwn(CORE_ERRORS, error.name)) {
+    const ctor = CORE_ERRORS[error.name]!;
+    const rebuilt = new ctor(error.message);
+    if (error.stack !== undefined) rebuilt.stack = error.stack;
+    if (error.cause !== undefined) Object.defineProperty(rebuilt, "cause", { value: error.cause, configurable: true, writable: true });
+    for (const key of Object.keys(error)) {
+      if (key !== "code") (rebuilt as unknown as Record<string, unknown>)[key] = (error as unknown as Record<string, unknown>)[key];
+    }
+    error = rebuilt;
+  }
+  return parsed.b === undefined ? { error } : { error, before: parsed.b.map(decode) };
+}

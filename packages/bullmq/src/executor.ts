@@ -1,0 +1,438 @@
+// QueueExecutor: the producer side. Each call (or map chunk) is one BullMQ job with an id of
+// our own (`<executor id>-<n>`), so a future is matched to its job before Redis answers the
+// add, and several executors on one queue never take each other's results. One QueueEvents
+// stream reader per executor turns BullMQ's `active`, `completed` and `failed` events into
+// future state; Dask's `Client.get_executor()` does the same with its scheduler's
+// "key finished" messages.
+import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } from "bullmq";
+import type { Redis } from "ioredis";
+import {
+  ChunkError,
+  Executor,
+  Future,
+  ShutdownError,
+  TimeoutError,
+  WorkerExitedError,
+  type ExecutorStats,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type Task,
+} from "@concurrent/core";
+import { decode, type Json } from "./codec.js";
+import { checkConnection, connect, describeConnection, Watchdog, type Connection } from "./connection.js";
+import { encodePayload, readWireError, signPayload, taskRef, type JobData, type Payload } from "./envelope.js";
+import { Percentiles } from "./percentiles.js";
+import { checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
+
+/** How long BullMQ keeps a finished job (its result readable by id): BullMQ's `KeepJobs`. */
+export type KeepJobs = boolean | number | BullKeepJobs;
+
+/** Options of {@link QueueExecutor}. */
+export interface QueueExecutorOptions {
+  /** A `redis://` / `rediss://` URL (user and password may be in it), or ioredis options. */
+  connection: Connection;
+  /** The BullMQ queue name; workers started with the same name run the tasks. */
+  queue: string;
+  /** Sign every job with HMAC-SHA256 under this secret; workers with the same secret verify it. @default none */
+  secret?: string;
+  /** ms Redis may be unreachable (at start, or after losing it) before pending futures fail. @default 10000 */
+  connectTimeout?: number;
+  /** How many times a task is tried in all when it throws (BullMQ `attempts`). @default 1 (no retries) */
+  attempts?: number;
+  /** Delay between retries: ms (fixed), or BullMQ's `{ type: "fixed" | "exponential", delay }`. @default 0 */
+  backoff?: number | { type: "fixed" | "exponential"; delay: number };
+  /** Keep completed jobs (and so their results, for {@link QueueExecutor.future}) this long. @default { age: 3600 } (s) */
+  removeOnComplete?: KeepJobs;
+  /** Keep failed jobs this long. @default { age: 86400 } (s) */
+  removeOnFail?: KeepJobs;
+  /** BullMQ key prefix. @default "bull" */
+  prefix?: string;
+}
+
+const KNOWN = ["connection", "queue", "secret", "connectTimeout", "attempts", "backoff", "removeOnComplete", "removeOnFail", "prefix"] as const;
+
+/** A future of a {@link QueueExecutor}: a core `Future` that knows its BullMQ job id. */
+export class QueueFuture<T = unknown> extends Future<T> {
+  constructor(readonly jobId: string) {
+    super();
+  }
+}
+
+interface Entry {
+  future: QueueFuture<unknown>;
+  chunk: boolean;
+  /** "new": not yet sent to Redis; "added": in Redis; "gone": removed, or the add failed. */
+  where: "new" | "added" | "gone";
+  submitted: number;
+  started?: number;
+  payload?: string | undefined;
+}
+
+const STALLED = /stalled more than allowable limit/;
+
+function randomId(): string {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("");
+}
+
+/**
+ * An {@link Executor} whose tasks run on `QueueWorker`s anywhere, through a BullMQ queue.
+ * Execution is at-least-once: a task whose worker dies runs again on another.
+ */
+export class QueueExecutor extends Executor {
+  readonly id = randomId();
+  readonly #opts: QueueExecutorOptions;
+  readonly #where: string;
+  readonly #clients: Redis[] = [];
+  readonly #queue: Queue;
+  readonly #producer: Redis;
+  #events: QueueEvents | undefined;
+  readonly #ready: Promise<void>;
+  readonly #watchdog: Watchdog;
+  readonly #jobs = new Map<string, Entry>();
+  readonly #jobOptions: JobsOptions;
+  #seq = 0;
+  #batch: Entry[] = [];
+  #flushing = false;
+  #shutdown = false;
+  #closed: Promise<void> | undefined;
+  readonly #removals = new Set<Promise<unknown>>();
+  #stats = { completed: 0, failed: 0, cancelled: 0 };
+  readonly #runTime = new Percentiles();
+  readonly #waitTime = new Percentiles();
+  #idle: (() => void) | undefined;
+
+  constructor(options: QueueExecutorOptions) {
+    super();
+    checkOptions(options, KNOWN, "QueueExecutor");
+    const connection = checkConnection(options.connection, "QueueExecutor");
+    checkQueueName(options.queue, "QueueExecutor");
+    checkSecret(options.secret, "QueueExecutor");
+    if (options.connectTimeout !== undefined) checkTimeoutOption(options.connectTimeout, "QueueExecutor connectTimeout");
+    if (options.attempts !== undefined) checkPositiveInteger(options.attempts, "QueueExecutor attempts");
+    this.#opts = options;
+    this.#where = `QueueExecutor(${describeConnection(connection)}, queue "${options.queue}")`;
+    const backoff = options.backoff;
+    this.#jobOptions = {
+      attempts: options.attempts ?? 1,
+      ...(backoff === undefined ? {} : { backoff: typeof backoff === "number" ? { type: "fixed", delay: backoff } : backoff }),
+      removeOnComplete: options.removeOnComplete ?? { age: 3600 },
+      removeOnFail: options.removeOnFail ?? { age: 86400 },
+      // Only the last attempt's error is read back.
+      stackTraceLimit: 1,
+    };
+    this.#watchdog = new Watchdog(options.connectTimeout ?? 10_000, this.#where, (error) => this.#failAll(error));
+    const client = (this.#producer = this.#client(connection, "producer"));
+    const prefix = options.prefix === undefined ? {} : { prefix: options.prefix };
+    this.#queue = new Queue(options.queue, { connection: client, ...prefix, streams: { events: { maxLen: 100_000 } } });
+    this.#queue.on("error", () => {});
+    this.#ready = this.#subscribe(connection, client, prefix);
+    this.#ready.catch(() => {});
+  }
+
+  #client(connection: Connection, role: string): Redis {
+    const client = connect(connection, `concurrent:${role}:${this.id}`);
+    this.#clients.push(client);
+    this.#watchdog.watch(client);
+    return client;
+  }
+
+  // A QueueEvents that starts from `$` misses what is written before its first XREAD; start
+  // it from the stream's last id read now, before any of our jobs is added, so no event of
+  // ours can be missed.
+  async #subscribe(connection: Connection, client: Redis, prefix: { prefix?: string }): Promise<void> {
+    const top = (await client.xrevrange(this.#queue.toKey("events"), "+", "-", "COUNT", 1)) as [string, string[]][];
+    const lastEventId = top[0]?.[0] ?? "0-0";
+    if (this.#closed) return;
+    const events = new QueueEvents(this.#opts.queue, { connection: this.#client(connection, "events"), ...prefix, lastEventId, autorun: false });
+    events.on("error", () => {});
+    events.on("active", ({ jobId }) => this.#onActive(jobId));
+    events.on("completed", ({ jobId, returnvalue }) => this.#onCompleted(jobId, returnvalue as unknown as Json));
+    events.on("failed", ({ jobId, failedReason }) => void this.#onFailed(jobId, failedReason));
+    this.#events = events;
+    void events.run().catch(() => {});
+  }
+
+  // ---- submit ---------------------------------------------------------------------------
+
+  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): QueueFuture<Awaited<R>> {
+    return this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
+  }
+
+  /**
+   * `submit` with per-call options. `signal` / `timeout` reject the future with the reason;
+   * a job still waiting is removed, one already running finishes on its worker and its
+   * result is dropped. `transfer` is accepted and ignored (values are always copied).
+   */
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): QueueFuture<Awaited<R>> {
+    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
+    if (options.timeout !== undefined) checkTimeoutOption(options.timeout, "submitWith timeout");
+    const future = this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
+    const abort = (reason: unknown) => {
+      if (future.done()) return;
+      future.setException(reason);
+      const entry = this.#jobs.get(future.jobId);
+      if (entry) void this.#remove(entry);
+    };
+    const { signal, timeout } = options;
+    if (signal) {
+      if (signal.aborted) abort(signal.reason);
+      else {
+        const onAbort = () => abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
+    if (timeout !== undefined && timeout !== Infinity && !future.done()) {
+      const timer = setTimeout(() => abort(new TimeoutError(`the call did not finish within ${timeout} ms`)), timeout);
+      future.addDoneCallback(() => clearTimeout(timer));
+    }
+    return future;
+  }
+
+  /** @internal map's chunk: one job for all `items`. */
+  override _submitChunk(fn: Task<[unknown], unknown>, items: unknown[]): Future<unknown[]> {
+    return this.#submit(fn, undefined, items) as Future<unknown[]>;
+  }
+
+  #submit(fn: unknown, args: unknown[] | undefined, items: unknown[] | undefined): QueueFuture<unknown> {
+    if (this.#shutdown) throw new ShutdownError();
+    const task = taskRef(fn);
+    const jobId = `${this.id}-${++this.#seq}`;
+    const future = new QueueFuture<unknown>(jobId);
+    const entry: Entry = { future, chunk: items !== undefined, where: "new", submitted: performance.now() };
+    try {
+      entry.payload = encodePayload(task, args, items);
+    } catch (error) {
+      // An argument the codec cannot carry fails this future at once, and nothing else.
+      future.setException(error);
+      this.#stats.failed++;
+      return future;
+    }
+    const down = this.#watchdog.down;
+    if (down) {
+      future.setException(down);
+      this.#stats.failed++;
+      return future;
+    }
+    this.#track(entry);
+    this.#batch.push(entry);
+    if (this.#batch.length === 1) queueMicrotask(() => void this.#flush());
+    return future;
+  }
+
+  #track(entry: Entry): void {
+    this.#jobs.set(entry.future.jobId, entry);
+    const f = entry.future;
+    f.addDoneCallback(() => {
+      this.#jobs.delete(f.jobId);
+      if (f.cancelled()) {
+        this.#stats.cancelled++;
+        void this.#remove(entry);
+      }
+      if (this.#idle && this.#jobs.size === 0) this.#idle();
+    });
+  }
+
+  // Calls submitted in one tick go to Redis in one round trip (BullMQ's addBulk is one MULTI).
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      await this.#ready;
+      while (this.#batch.length > 0) {
+        const batch = this.#batch.filter((e) => !e.future.done());
+        this.#batch = [];
+        if (batch.length === 0) continue;
+        const secret = this.#opts.secret;
+        const data = await Promise.all(batch.map((e) => signPayload(e.payload!, secret)));
+        const jobs = batch.map((e, i) => ({
+          name: e.chunk ? "chunk" : "call",
+          data: data[i] as JobData,
+          opts: { ...this.#jobOptions, jobId: e.future.jobId },
+        }));
+        try {
+          await this.#queue.addBulk(jobs);
+          for (const e of batch) {
+            e.payload = undefined;
+            if (e.where === "new") e.where = "added";
+            // Cancelled while the add was on its way: take it back out.
+            if (e.future.cancelled()) void this.#remove(e);
+          }
+        } catch (error) {
+          for (const e of batch) {
+            e.where = "gone";
+            if (!e.future.done()) this.#fail(e, error);
+          }
+        }
+      }
+    } catch (error) {
+      for (const e of this.#batch) if (!e.future.done()) this.#fail(e, error);
+      this.#batch = [];
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #remove(entry: Entry): Promise<unknown> {
+    if (entry.where !== "added") return Promise.resolve();
+    entry.where = "gone";
+    // 0 means a worker holds the job: it runs, and its result is dropped (the future is done).
+    const removal = this.#queue.remove(entry.future.jobId).catch(() => 0);
+    this.#removals.add(removal);
+    void removal.finally(() => this.#removals.delete(removal));
+    return removal;
+  }
+
+  // ---- events ---------------------------------------------------------------------------
+
+  #onActive(jobId: string): void {
+    const entry = this.#jobs.get(jobId);
+    if (!entry || entry.future.state !== "pending") return;
+    if (entry.future.setRunningOrNotifyCancel()) {
+      entry.started = performance.now();
+      this.#waitTime.record(entry.started - entry.submitted);
+    }
+  }
+
+  #onCompleted(jobId: string, returnvalue: Json): void {
+    const entry = this.#jobs.get(jobId);
+    if (!entry || entry.future.done()) return;
+    let value: unknown;
+    try {
+      value = entry.chunk ? (returnvalue as Json[]).map(decode) : decode(returnvalue);
+    } catch (error) {
+      this.#fail(entry, error);
+      return;
+    }
+    this.#finish(entry);
+    this.#stats.completed++;
+    entry.future.setResult(value);
+  }
+
+  async #onFailed(jobId: string, failedReason: string): Promise<void> {
+    const entry = this.#jobs.get(jobId);
+    if (!entry || entry.future.done()) return;
+    let error: unknown;
+    if (STALLED.test(failedReason)) {
+      error = new WorkerExitedError(
+        `job ${jobId}: the worker running it died (lost its lock) more often than maxStalledCount allows; ${failedReason}`,
+      );
+    } else {
+      try {
+        const raw = await this.#producer.hget(this.#queue.toKey(jobId), "stacktrace");
+        const traces = raw ? (JSON.parse(raw) as unknown[]) : [];
+        const wire = readWireError(traces[traces.length - 1]);
+        if (wire) error = wire.before !== undefined && entry.chunk ? new ChunkError(wire.before, wire.error) : wire.error;
+      } catch {
+        // The job is gone (removeOnFail: true): only BullMQ's reason is left.
+      }
+      error ??= new Error(failedReason);
+    }
+    if (entry.future.done()) return;
+    this.#fail(entry, error);
+  }
+
+  #finish(entry: Entry): void {
+    if (entry.started !== undefined) this.#runTime.record(performance.now() - entry.started);
+    if (entry.future.state === "pending") entry.future.setRunningOrNotifyCancel();
+  }
+
+  #fail(entry: Entry, error: unknown): void {
+    this.#finish(entry);
+    this.#stats.failed++;
+    if (!entry.future.done()) entry.future.setException(error);
+  }
+
+  #failAll(error: Error): void {
+    for (const entry of [...this.#jobs.values()]) if (!entry.future.done()) this.#fail(entry, error);
+  }
+
+  // ---- by id ----------------------------------------------------------------------------
+
+  /**
+   * A future for a job submitted earlier (by this or another, perhaps restarted, producer):
+   * `ex.future(f.jobId)`. It settles from the job's result while BullMQ keeps the job
+   * (`removeOnComplete`); a job that no longer exists rejects the future.
+   */
+  future<T = unknown>(jobId: string): QueueFuture<T> {
+    if (this.#shutdown) throw new ShutdownError();
+    if (typeof jobId !== "string" || jobId === "") throw new TypeError("future(jobId): jobId must be a non-empty string");
+    const existing = this.#jobs.get(jobId);
+    if (existing) return existing.future as QueueFuture<T>;
+    const future = new QueueFuture<T>(jobId);
+    const entry: Entry = { future: future as QueueFuture<unknown>, chunk: false, where: "added", submitted: performance.now() };
+    this.#track(entry);
+    // Subscribe first, then read the job: an outcome written in between arrives as an event.
+    void this.#ready
+      .then(async () => {
+        const job = await this.#queue.getJob(jobId);
+        if (future.done()) return;
+        if (!job) {
+          entry.where = "gone";
+          this.#fail(entry, new Error(`job ${jobId} is not in queue "${this.#opts.queue}": it never existed, or was removed (removeOnComplete/removeOnFail)`));
+          return;
+        }
+        entry.chunk = job.name === "chunk";
+        const state = await job.getState();
+        if (future.done()) return;
+        if (state === "completed") this.#onCompleted(jobId, job.returnvalue as Json);
+        else if (state === "failed") await this.#onFailed(jobId, job.failedReason);
+        else if (state === "active") this.#onActive(jobId);
+      })
+      .catch((error: unknown) => {
+        if (!future.done()) this.#fail(entry, error);
+      });
+    return future;
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  async shutdown(options?: ShutdownOptions): Promise<void> {
+    checkOptions(options, ["wait", "cancelFutures"], "shutdown");
+    const wait = options?.wait ?? true;
+    this.#shutdown = true;
+    if (options?.cancelFutures) {
+      for (const entry of [...this.#jobs.values()]) entry.future.cancel();
+    }
+    const closed = (this.#closed ??= this.#close());
+    if (wait) await closed;
+  }
+
+  async #close(): Promise<void> {
+    // Let every call finish (or fail: the watchdog bounds a lost Redis), then let go of Redis.
+    if (this.#jobs.size > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    await Promise.all([...this.#removals]);
+    this.#watchdog.close();
+    const quiet = this.#watchdog.down !== undefined;
+    await Promise.race([
+      (async () => {
+        await this.#ready.catch(() => {});
+        await this.#events?.close().catch(() => {});
+        await this.#queue.close().catch(() => {});
+        if (!quiet) await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
+      })(),
+      new Promise((resolve) => setTimeout(resolve, 2000).unref?.()),
+    ]);
+    for (const c of this.#clients) c.disconnect();
+  }
+
+  /** Counters and latency percentiles. `limit` is Infinity: the producer does not cap what is in flight. */
+  stats(): ExecutorStats {
+    let inFlight = 0;
+    let queued = 0;
+    for (const e of this.#jobs.values()) {
+      if (e.future.state === "running") inFlight++;
+      else if (e.future.state === "pending") queued++;
+    }
+    return {
+      limit: Infinity,
+      inFlight,
+      queued,
+      ...this.#stats,
+      runTime: this.#runTime.snapshot(),
+      waitTime: this.#waitTime.snapshot(),
+    };
+  }
+}

@@ -1,0 +1,250 @@
+// QueueWorker: pulls jobs from a BullMQ queue and runs them in a WorkerPoolExecutor, so a
+// CPU-bound task uses every core and never blocks the event loop that renews BullMQ's locks.
+//
+// BullMQ's `concurrency` is how many jobs this process holds at once. It is kept above
+// `maxWorkers` (prefetch) so each pool thread has the next task queued while it runs one —
+// tiny tasks then cost a Redis round trip each only in throughput, not in latency — but
+// scaled down for long tasks, so one worker does not hoard jobs that idle workers elsewhere
+// could run.
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
+import { encode, type Json } from "./codec.js";
+import { checkConnection, connect, describeConnection, Watchdog, type Connection } from "./connection.js";
+import { decodeArgs, openJobData, wireError, type Payload } from "./envelope.js";
+import { checkBoolean, checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
+
+/** Options of {@link QueueWorker}. */
+export interface QueueWorkerOptions {
+  /** A `redis://` / `rediss://` URL (user and password may be in it), or ioredis options. */
+  connection: Connection;
+  /** The BullMQ queue name to take jobs from. */
+  queue: string;
+  /** Threads of the WorkerPoolExecutor that runs the tasks. @default the CPU count */
+  maxWorkers?: number;
+  /**
+   * Jobs held at once (BullMQ `concurrency`). @default automatic: `maxWorkers` plus a
+   * prefetch that is large for tiny tasks and small for long ones
+   */
+  concurrency?: number;
+  /** ms a job's lock lasts without renewal; a worker that dies is noticed after about this long. @default 30000 */
+  lockDuration?: number;
+  /** ms between checks for stalled jobs (jobs whose worker died). @default 30000 */
+  stalledInterval?: number;
+  /** How many times a stalled job is put back to run again; the stall after that fails it with WorkerExitedError. @default 1 */
+  maxStalledCount?: number;
+  /** Run only jobs signed (HMAC-SHA256) with this secret. @default none: any job is run */
+  secret?: string;
+  /** Run function-source tasks. `false`: only module tasks. @default true */
+  allowFunctions?: boolean;
+  /** Run only module tasks whose URL starts with one of these prefixes. @default any module */
+  modules?: readonly string[];
+  /** ms Redis may be unreachable at start before `ready` rejects. @default 10000 */
+  connectTimeout?: number;
+  /** BullMQ key prefix. @default "bull" */
+  prefix?: string;
+  /** Run tasks in this executor instead of a new WorkerPoolExecutor (not shut down by `close()`). */
+  pool?: Executor;
+}
+
+const KNOWN = [
+  "connection",
+  "queue",
+  "maxWorkers",
+  "concurrency",
+  "lockDuration",
+  "stalledInterval",
+  "maxStalledCount",
+  "secret",
+  "allowFunctions",
+  "modules",
+  "connectTimeout",
+  "prefix",
+  "pool",
+] as const;
+
+type Fn = (...args: unknown[]) => unknown;
+
+/** Pulls tasks from a queue and runs them; `await worker.close()` lets running tasks finish, then stops. */
+export class QueueWorker {
+  readonly #opts: QueueWorkerOptions;
+  readonly #where: string;
+  readonly #clients: Redis[] = [];
+  readonly #watchdog: Watchdog;
+  readonly #worker: Worker;
+  readonly #pool: Promise<Executor>;
+  readonly #ownPool: boolean;
+  readonly #maxWorkers: Promise<number>;
+  readonly #auto: boolean;
+  // Function tasks by source: one function object per source, so the pool compiles it once per thread.
+  readonly #functions = new Map<string, Fn>();
+  #avgMs = -1;
+  #closing: Promise<void> | undefined;
+  /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
+  readonly ready: Promise<void>;
+  /** Jobs run to completion / failed / refused by this worker. */
+  readonly counts = { completed: 0, failed: 0, refused: 0 };
+
+  constructor(options: QueueWorkerOptions) {
+    checkOptions(options, KNOWN, "QueueWorker");
+    const connection = checkConnection(options.connection, "QueueWorker");
+    checkQueueName(options.queue, "QueueWorker");
+    checkSecret(options.secret, "QueueWorker");
+    checkBoolean(options.allowFunctions, "QueueWorker allowFunctions");
+    for (const name of ["maxWorkers", "concurrency", "lockDuration", "stalledInterval"] as const) {
+      if (options[name] !== undefined) checkPositiveInteger(options[name], `QueueWorker ${name}`);
+    }
+    if (options.maxStalledCount !== undefined && (!Number.isInteger(options.maxStalledCount) || options.maxStalledCount < 0)) {
+      throw new RangeError("QueueWorker maxStalledCount must be an integer ≥ 0");
+    }
+    if (options.connectTimeout !== undefined) checkTimeoutOption(options.connectTimeout, "QueueWorker connectTimeout");
+    if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.some((m) => typeof m !== "string"))) {
+      throw new TypeError("QueueWorker modules must be an array of URL prefixes (strings)");
+    }
+    this.#opts = options;
+    this.#where = `QueueWorker(${describeConnection(connection)}, queue "${options.queue}")`;
+    this.#ownPool = options.pool === undefined;
+    this.#pool = options.pool ? Promise.resolve(options.pool) : makePool(options.maxWorkers);
+    this.#pool.catch(() => {});
+    this.#maxWorkers = this.#pool.then((p) => p.stats().limit);
+    this.#auto = options.concurrency === undefined;
+
+    let rejectReady!: (error: Error) => void;
+    const down = new Promise<never>((_, reject) => (rejectReady = reject));
+    this.#watchdog = new Watchdog(options.connectTimeout ?? 10_000, this.#where, (error) => rejectReady(error));
+    const client = connect(connection, `concurrent:worker:${options.queue}`);
+    this.#clients.push(client);
+    this.#watchdog.watch(client);
+    const initial = options.concurrency ?? Math.max(2 * (options.maxWorkers ?? 4), 16);
+    this.#worker = new Worker(options.queue, (job) => this.#process(job), {
+      connection: client,
+      concurrency: initial,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval }),
+      maxStalledCount: options.maxStalledCount ?? 1,
+    });
+    this.#worker.on("error", () => {});
+    this.ready = Promise.race([this.#worker.waitUntilReady().then(async () => void (await this.#pool)), down]).then(() => {
+      this.#watchdog.close();
+    });
+    this.ready.catch(() => {});
+    void this.#maxWorkers.then((n) => this.#tune(n), () => {});
+  }
+
+  async #process(job: Job): Promise<Json> {
+    let payload: Payload;
+    let fn: Task<unknown[], unknown>;
+    try {
+      payload = await openJobData(job.data, this.#opts.secret);
+      fn = this.#task(payload);
+    } catch (error) {
+      this.counts.refused++;
+      throw wireError(error);
+    }
+    const pool = await this.#pool;
+    const started = performance.now();
+    try {
+      let result: Json;
+      if (payload.a !== undefined) {
+        const value = await pool.submit(fn, ...decodeArgs(payload.a));
+        result = encode(value);
+      } else {
+        result = await this.#chunk(pool, fn as Task<[unknown], unknown>, decodeArgs(payload.c ?? []));
+      }
+      this.counts.completed++;
+      return result;
+    } catch (error) {
+      this.counts.failed++;
+      if (error instanceof ChunkFailure) throw wireError(error.error, error.before);
+      throw wireError(error);
+    } finally {
+      const ms = performance.now() - started;
+      this.#avgMs = this.#avgMs < 0 ? ms : this.#avgMs * 0.9 + ms * 0.1;
+      void this.#maxWorkers.then((n) => this.#tune(n), () => {});
+    }
+  }
+
+  async #chunk(pool: Executor, fn: Task<[unknown], unknown>, items: unknown[]): Promise<Json> {
+    const maxWorkers = await this.#maxWorkers;
+    const chunksize = Math.max(1, Math.ceil(items.length / (maxWorkers * 4)));
+    const out: Json[] = [];
+    const before: unknown[] = [];
+    const results = pool.map(fn, items, { chunksize });
+    try {
+      for await (const value of results) {
+        before.push(value);
+        out.push(encode(value));
+      }
+    } catch (error) {
+      throw new ChunkFailure(before, error);
+    }
+    return out;
+  }
+
+  #task(payload: Payload): Task<unknown[], unknown> {
+    const t = payload.t;
+    if (t[0] === "f") {
+      if (this.#opts.allowFunctions === false) {
+        throw new UntrustedTaskError("this worker does not run function-source tasks (allowFunctions: false); submit a module task");
+      }
+      let fn = this.#functions.get(t[1]);
+      if (!fn) {
+        // The pool sends a function to its threads by its source text; rebuild the function
+        // here (after the checks above) so it can. Cached, so each thread compiles it once.
+        fn = new Function(`return (${t[1]});`)() as Fn;
+        if (typeof fn !== "function") throw new TypeError("the task's source is not a function");
+        if (this.#functions.size >= 1000) this.#functions.clear();
+        this.#functions.set(t[1], fn);
+      }
+      return fn;
+    }
+    const [, url, name] = t;
+    const prefixes = this.#opts.modules;
+    if (prefixes !== undefined && !prefixes.some((p) => url.startsWith(p))) {
+      throw new UntrustedTaskError(`module ${url} is not under any of this worker's allowed prefixes (modules: ${prefixes.join(", ")})`);
+    }
+    return (taskModule<Record<string, Fn>>(url) as Record<string, Task<unknown[], unknown>>)[name]!;
+  }
+
+  // Hold about 20 ms of work per thread beyond the one running, between 1 and 16 extra
+  // jobs per thread.
+  #tune(maxWorkers: number): void {
+    if (!this.#auto || this.#closing) return;
+    const perThread = this.#avgMs < 0 ? 4 : Math.min(16, Math.max(1, Math.round(20 / Math.max(this.#avgMs, 0.05))));
+    const target = maxWorkers * (1 + perThread);
+    if (this.#worker.concurrency !== target) this.#worker.concurrency = target;
+  }
+
+  /** Stop taking jobs, let the running ones finish, then close the pool and Redis. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#watchdog.close();
+      // With Redis gone, BullMQ's close would wait for it: force it.
+      const connected = this.#clients.every((c) => c.status === "ready");
+      await this.#worker.close(!connected).catch(() => {});
+      if (this.#ownPool) await (await this.#pool.catch(() => undefined))?.shutdown({ wait: true });
+      await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
+      for (const c of this.#clients) c.disconnect();
+    })();
+    return this.#closing;
+  }
+
+  /** `await using worker = new QueueWorker(...)` closes it at scope exit. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+class ChunkFailure {
+  constructor(
+    readonly before: unknown[],
+    readonly error: unknown,
+  ) {}
+}
+
+async function makePool(maxWorkers: number | undefined): Promise<Executor> {
+  const futures = (await import("@concurrent/futures")) as { WorkerPoolExecutor?: new (options?: { maxWorkers?: number }) => Executor };
+  if (!futures.WorkerPoolExecutor) throw new Error("@concurrent/futures has no WorkerPoolExecutor");
+  return new futures.WorkerPoolExecutor(maxWorkers === undefined ? {} : { maxWorkers });
+}

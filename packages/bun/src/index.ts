@@ -1,0 +1,60 @@
+// The pool adapter for Bun: one Bun `Worker` (web-style, with Bun's ref/unref and 'close').
+import { registerCpuCount, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+
+function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
+  // Bun has no per-worker heap limit, so `resourceLimits` is ignored.
+  const init: WorkerOptions = { type: "module" };
+  if (options.name !== undefined) init.name = options.name;
+  const worker = new Worker(url, init);
+  // A new worker starts unref'd: the engine refs it while it has work in flight.
+  worker.unref();
+
+  let state: "running" | "exited" = "running";
+  // Bun reports a crash as an 'error' event (with `error` null and the text in `message`)
+  // followed by 'close'; the error rides on the one `exit` we fire.
+  let error: unknown;
+  worker.addEventListener("message", (event) => {
+    if (state === "running") events.message(event.data);
+  });
+  worker.addEventListener("messageerror", (event) => {
+    if (state === "running") events.messageError(event.data);
+  });
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    error ??= event.error ?? new Error(event.message);
+  });
+  // 'close' fires once for every way a worker ends: returning, process.exit(), a crash, terminate().
+  worker.addEventListener("close", (event) => {
+    if (state === "exited") return;
+    state = "exited";
+    // An unhandled rejection that escaped the worker entry closes the worker with code 0
+    // (Bun 1.4); a worker that died of an error did not succeed.
+    events.exit(event.code === 0 && error !== undefined ? 1 : event.code, error);
+  });
+
+  return {
+    post(data, transfer) {
+      worker.postMessage(data, transfer === undefined ? [] : [...transfer]);
+    },
+    terminate() {
+      if (state === "running") worker.terminate();
+    },
+    ref() {
+      worker.ref();
+    },
+    unref() {
+      worker.unref();
+    },
+  };
+}
+
+export const adapter: PoolAdapter = {
+  name: "bun",
+  workerUrl: new URL("./worker.js", import.meta.url),
+  spawn,
+  cpuCount: () => navigator.hardwareConcurrency,
+};
+
+registerCpuCount(adapter.cpuCount);
+
+export default adapter;

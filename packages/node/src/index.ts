@@ -1,0 +1,61 @@
+// The pool adapter for Node: one `node:worker_threads` Worker per pool worker.
+import { Worker, type TransferListItem, type WorkerOptions } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { registerCpuCount, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+
+function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
+  const init: WorkerOptions = {};
+  if (options.name !== undefined) init.name = options.name;
+  if (options.resourceLimits !== undefined) init.resourceLimits = options.resourceLimits;
+  const worker = new Worker(url, init);
+  // A new worker starts unref'd: the engine refs it while it has work in flight.
+  worker.unref();
+
+  let state: "running" | "exited" = "running";
+  // Node reports a crash as 'error' (the uncaught error, ERR_WORKER_OUT_OF_MEMORY, a module
+  // that failed to load) followed by 'exit'; the error rides on the one `exit` we fire.
+  let error: unknown;
+  worker.on("message", (data: unknown) => {
+    if (state === "running") events.message(data);
+  });
+  worker.on("messageerror", (err: Error) => {
+    if (state === "running") events.messageError(err);
+  });
+  worker.on("error", (err: Error) => {
+    error ??= err;
+  });
+  // 'exit' fires once for every way a worker ends, terminate() included.
+  worker.once("exit", (code: number) => {
+    if (state === "exited") return;
+    state = "exited";
+    events.exit(code, error);
+  });
+
+  return {
+    post(data, transfer) {
+      // core types the list with the DOM's Transferable; Node names the same objects TransferListItem.
+      worker.postMessage(data, transfer as readonly TransferListItem[] | undefined);
+    },
+    terminate() {
+      if (state === "running") void worker.terminate();
+    },
+    ref() {
+      worker.ref();
+    },
+    unref() {
+      worker.unref();
+    },
+  };
+}
+
+export const adapter: PoolAdapter = {
+  name: "node",
+  workerUrl: new URL("./worker.js", import.meta.url),
+  spawn,
+  // availableParallelism() honours CPU affinity, unlike os.cpus().length.
+  cpuCount: () => availableParallelism(),
+};
+
+registerCpuCount(adapter.cpuCount);
+
+export default adapter;

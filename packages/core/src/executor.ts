@@ -80,7 +80,7 @@ export abstract class Executor {
   }
 
   /** @internal The chunk size `map` uses: `requested` if given, else the executor's rule. */
-  _chunksize(_items: Iterable<unknown> | AsyncIterable<unknown>, requested: number | undefined): number {
+  _chunksize(_items: Iterable<unknown> | AsyncIterable<unknown>, requested: number | undefined, _fn?: Task<[unknown], unknown>): number {
     return requested ?? 1;
   }
 

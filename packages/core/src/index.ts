@@ -10,3 +10,4 @@ export type { ExecutorStats, Percentiles } from "./stats.js";
 export { registerCpuCount } from "./runtime.js";
 export type { PoolAdapter, WorkerHandle, WorkerEvents, SpawnOptions } from "./pool/adapter.js";
 export type { WorkerPort } from "./worker/port.js";
+export { WorkerPoolExecutor, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";

@@ -65,7 +65,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
     } else {
       throw new TypeError("map: items must be an iterable or an async iterable");
     }
-    this.#chunksize = executor._chunksize(items, options?.chunksize);
+    this.#chunksize = executor._chunksize(items, options?.chunksize, fn as Task<[unknown], unknown>);
     if (this.#async) void this.#pump();
     else this.#fill();
   }

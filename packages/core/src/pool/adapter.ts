@@ -58,4 +58,10 @@ export interface PoolAdapter {
   spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle;
   /** How many CPUs the runtime reports (the default `maxWorkers`). */
   cpuCount(): number;
+  /**
+   * Keep a timer from holding the process open (idle-worker timers). Optional: without it
+   * the engine calls the timer's own `unref()` where it has one (Node, Bun); Deno's timers
+   * are numbers, so its adapter uses `Deno.unrefTimer`.
+   */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
 }

@@ -1,0 +1,54 @@
+import type { Task } from "../executor.js";
+import { checkInteger, checkOptions, checkTimeout, describeValue } from "../validate.js";
+import type { PoolAdapter, SpawnOptions } from "./adapter.js";
+
+export interface WorkerPoolOptions {
+  /** Most workers at once. @default the number of CPUs the runtime reports */
+  maxWorkers?: number;
+  /** Workers kept when idle; those above exit after `idleTimeout` ms without work. @default 0 */
+  minWorkers?: number;
+  /** ms a worker above `minWorkers` may sit idle before it exits. @default 30000 */
+  idleTimeout?: number;
+  /** Runs in each worker before its first task (a self-contained function or a module task); if it throws, the pool is broken. */
+  initializer?: Task<never[], unknown>;
+  /** Arguments for `initializer`. @default [] */
+  initArgs?: readonly unknown[];
+  /** Replace a worker after it has run this many tasks (Python's `max_tasks_per_child`). @default Infinity */
+  maxTasksPerWorker?: number;
+  /** V8 heap limits per worker, where the runtime supports them (Node). */
+  resourceLimits?: SpawnOptions["resourceLimits"];
+  /** Worker name prefix, for debuggers and stack traces. @default "concurrent-worker" */
+  name?: string;
+  /** The runtime to run workers on. `@concurrent/futures` picks the current runtime's adapter. */
+  adapter?: PoolAdapter;
+}
+
+export const POOL_OPTIONS = [
+  "maxWorkers",
+  "minWorkers",
+  "idleTimeout",
+  "initializer",
+  "initArgs",
+  "maxTasksPerWorker",
+  "resourceLimits",
+  "name",
+  "adapter",
+];
+
+export function checkPoolOptions(options: WorkerPoolOptions | undefined): void {
+  checkOptions(options, POOL_OPTIONS, "WorkerPoolExecutor");
+  if (!options) return;
+  if (options.maxWorkers !== undefined) checkInteger(options.maxWorkers, "WorkerPoolExecutor maxWorkers", 1);
+  if (options.minWorkers !== undefined) checkInteger(options.minWorkers, "WorkerPoolExecutor minWorkers", 0);
+  if (options.idleTimeout !== undefined) checkTimeout(options.idleTimeout, "WorkerPoolExecutor idleTimeout");
+  if (options.maxTasksPerWorker !== undefined && options.maxTasksPerWorker !== Infinity) {
+    checkInteger(options.maxTasksPerWorker, "WorkerPoolExecutor maxTasksPerWorker", 1);
+  }
+  if (options.initArgs !== undefined && !Array.isArray(options.initArgs)) {
+    throw new TypeError(`WorkerPoolExecutor initArgs must be an array, got ${describeValue(options.initArgs)}`);
+  }
+  const adapter = options.adapter;
+  if (adapter !== undefined && (typeof adapter !== "object" || adapter === null || typeof adapter.spawn !== "function")) {
+    throw new TypeError("WorkerPoolExecutor adapter must be a PoolAdapter (an object with spawn, cpuCount and workerUrl)");
+  }
+}

@@ -1,0 +1,45 @@
+import { Queue } from "../queue.js";
+import type { WorkerHandle } from "./adapter.js";
+import type { PoolTask } from "./task.js";
+
+/** The pool's record of one worker. */
+export class PoolWorker {
+  handle!: WorkerHandle;
+  state: "starting" | "ready" | "retiring" | "dead" = "starting";
+  /** Calls handed to this worker and not yet reported back, oldest first. */
+  readonly inFlight = new Queue<PoolTask>();
+  /** Calls handed over so far; `reported` of them have come back. */
+  sent = 0;
+  reported = 0;
+  /** Ids of the functions this worker has been sent (and the last one, to skip the lookup). */
+  readonly defined = new Set<number>();
+  lastDefined = -1;
+  refed = false;
+  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The uncaught error the worker reported before it died. */
+  uncaught: unknown = undefined;
+
+  constructor(
+    readonly id: number,
+    /** Control block shared with the worker: calls started and finished (see protocol.ts). */
+    readonly ctrl: Int32Array,
+  ) {}
+
+  get load(): number {
+    return this.inFlight.size;
+  }
+
+  ref(): void {
+    if (!this.refed) {
+      this.refed = true;
+      this.handle.ref();
+    }
+  }
+
+  unref(): void {
+    if (this.refed) {
+      this.refed = false;
+      this.handle.unref();
+    }
+  }
+}

@@ -1,0 +1,583 @@
+import { BrokenExecutorError, ShutdownError, TimeoutError, WorkerExitedError } from "../errors.js";
+import { ChunkError, Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
+import type { Future } from "../future.js";
+import {
+  CTRL_FINISHED,
+  CTRL_SIZE,
+  CTRL_STARTED,
+  H_BATCH,
+  H_INIT,
+  OP_CALL,
+  OP_CHUNK,
+  OP_FUNCTION,
+  OP_MODULE,
+  S_ERROR,
+  S_OK,
+  W_INIT_FAILED,
+  W_READY,
+  W_RESULTS,
+  W_UNCAUGHT,
+  deserializeError,
+  type SerializedError,
+  type TaskSpec,
+} from "../protocol.js";
+import { Queue } from "../queue.js";
+import { SampleWindow, type ExecutorStats } from "../stats.js";
+import { checkOptions, checkTimeout } from "../validate.js";
+import type { PoolAdapter, SpawnOptions } from "./adapter.js";
+import { checkPoolOptions, type WorkerPoolOptions } from "./options.js";
+import { PoolWorker } from "./pool-worker.js";
+import { PoolTask, taskDef } from "./task.js";
+
+// Each worker is kept about this many ms of work ahead, so it never waits for the next
+// message; a slow call is handed out one at a time, so calls stay cancellable and spread
+// evenly over the workers.
+const TARGET_AHEAD_MS = 2;
+const MAX_AHEAD = 1024;
+// A pool whose workers die this many times in a row before they are ready is broken.
+const MAX_START_FAILURES = 3;
+
+/** Stats of a worker pool: the executor stats plus its workers. */
+export interface WorkerPoolStats extends ExecutorStats {
+  /** Workers alive now (starting, ready or busy). */
+  workers: number;
+  /** Share of the pool's capacity (maxWorkers × time since creation) spent running calls, 0…1. */
+  utilization: number;
+}
+
+function unrefTimer(timer: ReturnType<typeof setTimeout>, adapter: PoolAdapter): void {
+  if (adapter.unrefTimer) adapter.unrefTimer(timer);
+  else (timer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * Python's `ProcessPoolExecutor`: runs tasks in a pool of workers (one isolate each), for
+ * CPU-bound work. A task is a self-contained function (sent by source, compiled once per
+ * worker) or a module task (`taskModule(url).name`). Arguments and results are cloned.
+ */
+export class WorkerPoolExecutor extends Executor {
+  readonly #adapter: PoolAdapter;
+  readonly #maxWorkers: number;
+  readonly #minWorkers: number;
+  readonly #idleTimeout: number;
+  readonly #maxTasks: number;
+  readonly #init: TaskSpec | null;
+  readonly #initArgs: readonly unknown[];
+  readonly #spawnOptions: SpawnOptions;
+  readonly #name: string;
+  readonly #queue = new Queue<PoolTask>();
+  readonly #workers: PoolWorker[] = [];
+  readonly #exiting = new Set<PoolWorker>();
+  #nextWorker = 0;
+  #rotate = 0;
+  #scheduled = false;
+  #closed = false;
+  #terminating: string | undefined = undefined;
+  #broken: BrokenExecutorError | undefined = undefined;
+  #startFailures = 0;
+  #ahead = 1;
+  #avgMs = -1;
+  #inFlight = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #busyMs = 0;
+  readonly #createdAt = performance.now();
+  readonly #runTime = new SampleWindow();
+  readonly #waitTime = new SampleWindow();
+  #done: Promise<void> | undefined = undefined;
+  #resolveDone: (() => void) | undefined = undefined;
+  readonly #flushNow = () => this.#flush();
+
+  constructor(options?: WorkerPoolOptions) {
+    super();
+    checkPoolOptions(options);
+    const adapter = options?.adapter;
+    if (!adapter) {
+      throw new TypeError(
+        "WorkerPoolExecutor needs an adapter: import it from @concurrent/futures (which picks the runtime's), or pass { adapter }",
+      );
+    }
+    this.#adapter = adapter;
+    this.#maxWorkers = options?.maxWorkers ?? Math.max(1, adapter.cpuCount());
+    this.#minWorkers = Math.min(options?.minWorkers ?? 0, this.#maxWorkers);
+    this.#idleTimeout = options?.idleTimeout ?? 30_000;
+    this.#maxTasks = options?.maxTasksPerWorker ?? Infinity;
+    this.#name = options?.name ?? "concurrent-worker";
+    this.#spawnOptions = options?.resourceLimits ? { resourceLimits: options.resourceLimits } : {};
+    this.#initArgs = options?.initArgs ?? [];
+    const initializer = options?.initializer;
+    if (initializer === undefined) this.#init = null;
+    else {
+      const def = taskDef(initializer);
+      this.#init = def.source !== undefined ? { source: def.source } : { url: def.url!, name: def.name! };
+    }
+  }
+
+  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
+    return this.#submit(fn, args, false, undefined) as Future<Awaited<R>>;
+  }
+
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
+    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
+    const { signal, timeout, transfer } = options;
+    if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
+    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("submitWith transfer must be an array");
+    const task = this.#submit(fn, args, false, transfer);
+    if (task.done()) return task as Future<Awaited<R>>;
+    let cleanup: (() => void) | undefined;
+    if (signal) {
+      if (signal.aborted) {
+        this.#abort(task, signal.reason);
+        return task as Future<Awaited<R>>;
+      }
+      const onAbort = () => this.#abort(task, signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      cleanup = () => signal.removeEventListener("abort", onAbort);
+    }
+    if (timeout !== undefined && timeout !== Infinity) {
+      const timer = setTimeout(() => this.#abort(task, new TimeoutError(`the task did not finish within ${timeout} ms`)), timeout);
+      const before = cleanup;
+      cleanup = () => {
+        clearTimeout(timer);
+        before?.();
+      };
+    }
+    if (cleanup) task.addDoneCallback(cleanup);
+    return task as Future<Awaited<R>>;
+  }
+
+  override _submitChunk(fn: Task<[unknown], unknown>, items: unknown[]): Future<unknown[]> {
+    return this.#submit(fn, items, true, undefined) as Future<unknown[]>;
+  }
+
+  /**
+   * The automatic `map` chunksize: if this function has run on the pool before, enough
+   * items for about 1 ms of work per chunk; otherwise, for inputs of known length, up to 16
+   * items (at most 1/16 of an even share per worker) so that long calls still spread over
+   * the workers; for inputs of unknown length, 1. Never more than 1024.
+   */
+  override _chunksize(items: Iterable<unknown> | AsyncIterable<unknown>, requested: number | undefined, fn?: Task<[unknown], unknown>): number {
+    if (requested !== undefined) return requested;
+    const length = Array.isArray(items) || ArrayBuffer.isView(items) ? (items as ArrayLike<unknown>).length : (items as { size?: unknown }).size;
+    const n = typeof length === "number" ? length : undefined;
+    const share = n === undefined ? Infinity : Math.max(1, Math.ceil(n / (4 * this.#maxWorkers)));
+    let avg = -1;
+    if (fn !== undefined) {
+      try {
+        avg = taskDef(fn).avgMs;
+      } catch {
+        avg = -1;
+      }
+    }
+    if (avg > 0) return Math.max(1, Math.min(1024, share, Math.floor(1 / avg)));
+    if (avg === 0) return Math.min(1024, share);
+    return n === undefined ? 1 : Math.max(1, Math.min(16, Math.ceil(n / (16 * this.#maxWorkers))));
+  }
+
+  async shutdown(options?: ShutdownOptions): Promise<void> {
+    checkOptions(options, ["wait", "cancelFutures"], "shutdown");
+    this.#closed = true;
+    if (options?.cancelFutures) this.#cancelQueued();
+    this.#checkDone();
+    if (options?.wait === false) return;
+    return this.#whenDone();
+  }
+
+  /**
+   * Stop now: cancel every call not started, terminate every worker (their running calls
+   * fail with `WorkerExitedError`) and shut down. Python 3.14's `terminate_workers()`.
+   * Resolves once every worker has exited.
+   */
+  terminateWorkers(): Promise<void> {
+    this.#closed = true;
+    this.#terminating = "the pool was terminated (terminateWorkers) while the task ran";
+    this.#cancelQueued();
+    for (const w of [...this.#workers]) this.#stop(w);
+    this.#checkDone();
+    return this.#whenDone();
+  }
+
+  stats(): WorkerPoolStats {
+    const elapsed = performance.now() - this.#createdAt;
+    return {
+      limit: this.#maxWorkers,
+      inFlight: this.#inFlight,
+      queued: this.#queue.size,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      runTime: this.#runTime.percentiles(),
+      waitTime: this.#waitTime.percentiles(),
+      workers: this.#workers.length,
+      utilization: elapsed > 0 ? Math.min(1, this.#busyMs / (elapsed * this.#maxWorkers)) : 0,
+    };
+  }
+
+  // ---- submitting ------------------------------------------------------------------
+
+  #submit(fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly Transferable[] | undefined): PoolTask {
+    if (this.#closed) throw new ShutdownError();
+    const task = new PoolTask(taskDef(fn), args, chunk, transfer, performance.now());
+    if (this.#broken) {
+      task.setRunningOrNotifyCancel();
+      task.setException(this.#broken);
+      this.#failed++;
+      return task;
+    }
+    this.#queue.push(task);
+    if (!this.#scheduled) {
+      // Everything submitted in this turn of the event loop leaves in one message per worker.
+      this.#scheduled = true;
+      queueMicrotask(this.#flushNow);
+    }
+    return task;
+  }
+
+  #schedule(): void {
+    if (!this.#scheduled && this.#queue.size > 0) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushNow);
+    }
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#queue.size === 0) return;
+    const workers = this.#workers;
+    let ready = 0;
+    for (const w of workers) if (w.state === "ready") ready++;
+    if (ready > 0) {
+      const share = Math.ceil(this.#queue.size / ready);
+      const n = workers.length;
+      const first = this.#rotate++ % n;
+      for (let k = 0; k < n && this.#queue.size > 0; k++) {
+        const w = workers[(first + k) % n]!;
+        if (w.state !== "ready") continue;
+        const room = Math.min(this.#ahead - w.load, share, this.#maxTasks - w.sent);
+        if (room > 0) this.#send(w, room);
+      }
+    }
+    // Start more workers while calls still wait and the pool may grow.
+    let starting = 0;
+    for (const w of workers) if (w.state === "starting") starting++;
+    while (this.#queue.size > starting && workers.length < this.#maxWorkers && !this.#broken) {
+      this.#spawn();
+      starting++;
+    }
+  }
+
+  #send(w: PoolWorker, room: number): void {
+    const batch: unknown[] = [H_BATCH];
+    const tasks: PoolTask[] = [];
+    let transfer: Transferable[] | undefined;
+    while (tasks.length < room) {
+      const task = this.#queue.shift();
+      if (task === undefined) break;
+      if (task.done()) continue; // cancelled or aborted while it waited
+      if (task.state === "pending") task.setRunningOrNotifyCancel();
+      const def = task.def;
+      if (def.id !== w.lastDefined) {
+        if (!w.defined.has(def.id)) {
+          if (def.source !== undefined) batch.push(OP_FUNCTION, def.id, def.source);
+          else batch.push(OP_MODULE, def.id, def.url, def.name);
+          w.defined.add(def.id);
+        }
+        w.lastDefined = def.id;
+      }
+      batch.push(task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+      if (task.transfer) (transfer ??= []).push(...task.transfer);
+      tasks.push(task);
+    }
+    if (tasks.length === 0) return;
+    try {
+      w.handle.post(batch, transfer);
+    } catch (error) {
+      this.#postFailed(w, tasks, error);
+      return;
+    }
+    for (const task of tasks) {
+      task.worker = w;
+      task.seq = w.sent++;
+      w.inFlight.push(task);
+    }
+    this.#inFlight += tasks.length;
+    if (w.idleTimer !== undefined) {
+      clearTimeout(w.idleTimer);
+      w.idleTimer = undefined;
+    }
+    w.ref();
+  }
+
+  // The batch could not be cloned: find the calls whose arguments cannot cross, fail only
+  // those, and send the rest again.
+  #postFailed(w: PoolWorker, tasks: PoolTask[], error: unknown): void {
+    w.defined.clear();
+    w.lastDefined = -1;
+    let culprits = 0;
+    for (const task of tasks) {
+      if (task.transfer) continue;
+      try {
+        structuredClone(task.args);
+      } catch (cloneError) {
+        culprits++;
+        this.#failed++;
+        task.setException(
+          new TypeError(
+            `an argument of this task cannot be sent to a worker (structured clone failed: ${(cloneError as Error)?.message ?? String(cloneError)}); pass plain data: no functions, symbols or class instances with methods`,
+            { cause: cloneError },
+          ),
+        );
+      }
+    }
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      const task = tasks[i]!;
+      if (task.done()) continue;
+      if (culprits > 0) this.#queue.unshift(task);
+      else {
+        this.#failed++;
+        task.setException(new TypeError(`this task could not be sent to a worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+      }
+    }
+    this.#schedule();
+  }
+
+  // ---- workers -----------------------------------------------------------------------
+
+  #spawn(): void {
+    const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SIZE * Int32Array.BYTES_PER_ELEMENT));
+    const w = new PoolWorker(this.#nextWorker++, ctrl);
+    this.#workers.push(w);
+    w.handle = this.#adapter.spawn(
+      this.#adapter.workerUrl,
+      {
+        message: (data) => this.#onMessage(w, data),
+        messageError: (error) => this.#onMessageError(w, error),
+        exit: (code, error) => this.#onExit(w, code, error),
+      },
+      { ...this.#spawnOptions, name: `${this.#name}-${w.id}` },
+    );
+    w.ref(); // it was started for work that is waiting
+    w.handle.post([H_INIT, ctrl, this.#init, this.#initArgs]);
+  }
+
+  #onMessage(w: PoolWorker, data: unknown): void {
+    const message = data as unknown[];
+    switch (message[0]) {
+      case W_RESULTS:
+        this.#onResults(w, message);
+        break;
+      case W_READY:
+        if (w.state !== "starting") break;
+        w.state = "ready";
+        this.#startFailures = 0;
+        if (this.#queue.size > 0) this.#flush();
+        else this.#onIdle(w);
+        break;
+      case W_INIT_FAILED:
+        this.#break(
+          new BrokenExecutorError("the initializer failed in a worker: the pool cannot run work", {
+            cause: deserializeError(message[1] as SerializedError),
+          }),
+        );
+        break;
+      case W_UNCAUGHT:
+        w.uncaught = deserializeError(message[1] as SerializedError);
+        break;
+    }
+  }
+
+  #onResults(w: PoolWorker, message: unknown[]): void {
+    const now = performance.now();
+    let busy = 0;
+    for (let i = 1; i < message.length; i += 3) {
+      const task = w.inFlight.shift();
+      if (task === undefined) break; // cannot happen: results come in call order
+      w.reported++;
+      this.#inFlight--;
+      task.worker = undefined;
+      const ms = message[i + 2] as number;
+      busy += ms;
+      this.#runTime.record(ms);
+      this.#waitTime.record(Math.max(0, now - task.submittedAt - ms));
+      const def = task.def;
+      const perItem = task.chunk ? ms / Math.max(1, task.args.length) : ms;
+      def.avgMs = def.avgMs < 0 ? perItem : def.avgMs * 0.8 + perItem * 0.2;
+      if (task.done()) continue; // aborted while it ran: already rejected
+      const status = message[i] as number;
+      const value = message[i + 1];
+      if (status === S_OK) {
+        this.#completed++;
+        task.setResult(value);
+      } else {
+        this.#failed++;
+        if (status === S_ERROR) task.setException(deserializeError(value as SerializedError));
+        else {
+          const [values, error] = value as [unknown[], SerializedError];
+          task.setException(new ChunkError(values, deserializeError(error)));
+        }
+      }
+    }
+    const count = (message.length - 1) / 3;
+    this.#busyMs += busy;
+    if (count > 0) {
+      const avg = busy / count;
+      this.#avgMs = this.#avgMs < 0 ? avg : this.#avgMs * 0.7 + avg * 0.3;
+      this.#ahead = Math.max(1, Math.min(MAX_AHEAD, Math.round(TARGET_AHEAD_MS / Math.max(this.#avgMs, 1e-6))));
+    }
+    if (w.load === 0) this.#onIdle(w);
+    if (this.#queue.size > 0) this.#flush();
+    this.#checkDone();
+  }
+
+  #onMessageError(w: PoolWorker, error: unknown): void {
+    // A message from the worker could not be deserialized: its results are lost, so the
+    // calls it answered can never settle. Stop the worker; its calls fail with the reason.
+    w.uncaught = error;
+    this.#stop(w);
+  }
+
+  #onIdle(w: PoolWorker): void {
+    w.unref();
+    if (w.state !== "ready") return;
+    if (w.sent >= this.#maxTasks) {
+      this.#stop(w);
+      this.#schedule();
+      return;
+    }
+    if (this.#closed || this.#idleTimeout === Infinity || w.idleTimer !== undefined) return;
+    if (this.#workers.length <= this.#minWorkers) return;
+    w.idleTimer = setTimeout(() => {
+      w.idleTimer = undefined;
+      if (w.state === "ready" && w.load === 0 && this.#workers.length > this.#minWorkers) this.#stop(w);
+    }, this.#idleTimeout);
+    unrefTimer(w.idleTimer, this.#adapter);
+  }
+
+  /** Take a worker out of the pool and terminate it; its calls are settled on exit. */
+  #stop(w: PoolWorker): void {
+    if (w.state === "retiring" || w.state === "dead") return;
+    w.state = "retiring";
+    const index = this.#workers.indexOf(w);
+    if (index >= 0) this.#workers.splice(index, 1);
+    this.#exiting.add(w);
+    if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
+    w.handle.terminate();
+  }
+
+  #onExit(w: PoolWorker, code: number, error: unknown): void {
+    if (w.state === "dead") return;
+    const wasStarting = w.state === "starting";
+    w.state = "dead";
+    const index = this.#workers.indexOf(w);
+    if (index >= 0) this.#workers.splice(index, 1);
+    this.#exiting.delete(w);
+    if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
+    const cause = error ?? w.uncaught;
+    // Calls the worker started (it may have finished some without reporting them) fail;
+    // calls it never started go back to the front of the queue, in order.
+    const started = Atomics.load(w.ctrl, CTRL_STARTED);
+    const requeue: PoolTask[] = [];
+    let seq = w.reported;
+    for (let task = w.inFlight.shift(); task !== undefined; task = w.inFlight.shift(), seq++) {
+      this.#inFlight--;
+      task.worker = undefined;
+      if (task.done()) continue;
+      if (seq < started || this.#terminating || this.#broken) {
+        this.#failed++;
+        task.setException(
+          task.abortReason ??
+            this.#broken ??
+            new WorkerExitedError(
+              this.#terminating && seq >= started
+                ? "the pool was terminated before the task started"
+                : (this.#terminating ?? `the worker running the task exited (code ${code})${cause ? `: ${String((cause as Error)?.message ?? cause)}` : ""}`),
+              cause === undefined ? undefined : { cause },
+            ),
+        );
+      } else requeue.push(task);
+    }
+    for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
+    if (wasStarting && !this.#terminating && !this.#broken && this.#queue.size > 0) {
+      if (++this.#startFailures >= MAX_START_FAILURES) {
+        this.#break(
+          new BrokenExecutorError(`workers exit before they are ready (${this.#startFailures} in a row, last code ${code})`, cause === undefined ? undefined : { cause }),
+        );
+      }
+    }
+    this.#flush();
+    this.#checkDone();
+  }
+
+  // ---- failure, abort, shutdown ----------------------------------------------------
+
+  #break(error: BrokenExecutorError): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    this.#failQueued(error);
+    for (const w of [...this.#workers]) this.#stop(w);
+    this.#checkDone();
+  }
+
+  #failQueued(error: unknown): void {
+    for (const task of this.#queue.drain()) {
+      if (task.done()) continue;
+      if (task.state === "pending") task.setRunningOrNotifyCancel();
+      this.#failed++;
+      task.setException(error);
+    }
+  }
+
+  #cancelQueued(): void {
+    const kept: PoolTask[] = [];
+    for (const task of this.#queue.drain()) {
+      if (task.cancel()) this.#cancelled++;
+      else if (!task.done()) kept.push(task); // handed back by a dead worker: already running
+    }
+    if (this.#terminating) {
+      for (const task of kept) {
+        this.#failed++;
+        task.setException(new WorkerExitedError("the pool was terminated before the task started"));
+      }
+    } else for (const task of kept) this.#queue.push(task);
+  }
+
+  #abort(task: PoolTask, reason: unknown): void {
+    if (task.done()) return;
+    const w = task.worker as PoolWorker | undefined;
+    if (w !== undefined) {
+      const finished = Atomics.load(w.ctrl, CTRL_FINISHED);
+      if (task.seq < finished) return; // it has finished: its result is on its way
+      if (task.seq < Atomics.load(w.ctrl, CTRL_STARTED)) {
+        // Running now: the only way to stop it is to stop its worker (replaced on demand).
+        task.abortReason = reason;
+        this.#failed++;
+        task.setException(reason);
+        this.#stop(w);
+        return;
+      }
+    }
+    if (task.state === "pending") task.setRunningOrNotifyCancel();
+    this.#failed++;
+    task.setException(reason);
+  }
+
+  #checkDone(): void {
+    if (!this.#closed || this.#queue.size > 0 || this.#inFlight > 0) return;
+    for (const w of [...this.#workers]) this.#stop(w);
+    if (this.#workers.length === 0 && this.#exiting.size === 0 && this.#resolveDone) {
+      this.#resolveDone();
+      this.#resolveDone = undefined;
+    }
+  }
+
+  #whenDone(): Promise<void> {
+    if (this.#workers.length === 0 && this.#exiting.size === 0 && this.#queue.size === 0 && this.#inFlight === 0) {
+      return Promise.resolve();
+    }
+    this.#done ??= new Promise((resolve) => (this.#resolveDone = resolve));
+    return this.#done;
+  }
+}
+
+export type { WorkerPoolOptions };

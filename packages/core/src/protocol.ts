@@ -1,0 +1,131 @@
+// The wire protocol between a pool and its workers, in one file so the two sides cannot
+// drift. Every message is a flat array whose first element is a numeric tag (adapters may
+// use non-array messages of their own). Tasks are coalesced: everything submitted in one
+// turn of the event loop travels in one BATCH per worker, and a worker answers with
+// RESULTS in the order it received the calls, so no task ids cross the wire.
+
+/** Host → worker: `[INIT, ctrl, initializer | null, initArgs]` — the first message. */
+export const H_INIT = 0;
+/** Host → worker: `[BATCH, ...records]`, each record one of the OP_* shapes below. */
+export const H_BATCH = 1;
+
+/** Record `OP_FUNCTION, id, source`: define function `id` by its source text. */
+export const OP_FUNCTION = 0;
+/** Record `OP_MODULE, id, url, name`: define function `id` as export `name` of module `url`. */
+export const OP_MODULE = 1;
+/** Record `OP_CALL, id, args`: call function `id` with `args`. */
+export const OP_CALL = 2;
+/** Record `OP_CHUNK, id, items`: call function `id` on each item, in order; one result for all. */
+export const OP_CHUNK = 3;
+
+/** Worker → host: `[READY]` — initialized, send work. */
+export const W_READY = 0;
+/** Worker → host: `[INIT_FAILED, error]` — the initializer threw: the pool is broken. */
+export const W_INIT_FAILED = 1;
+/** Worker → host: `[RESULTS, ...(status, value, runMs)]`, in call order. */
+export const W_RESULTS = 2;
+/** Worker → host: `[UNCAUGHT, error]` — an error nothing caught; the worker exits next. */
+export const W_UNCAUGHT = 3;
+
+/** Result status: `value` is the call's value (for a chunk, the array of values). */
+export const S_OK = 0;
+/** Result status: `value` is a {@link SerializedError}. */
+export const S_ERROR = 1;
+/** Result status (chunks): `value` is `[valuesBeforeTheError, SerializedError]`. */
+export const S_CHUNK_ERROR = 2;
+
+/** Indexes into the per-worker control block (an Int32Array on a SharedArrayBuffer). */
+export const CTRL_STARTED = 0;
+export const CTRL_FINISHED = 1;
+export const CTRL_SIZE = 2;
+
+/** How an initializer is described in INIT. */
+export type TaskSpec = { source: string } | { url: string; name: string };
+
+/**
+ * An error as it crosses: structured clone keeps only some of an Error (no own fields such
+ * as `code`, and `cause` varies by runtime), so it travels as plain data.
+ */
+export interface SerializedError {
+  /** Set when something other than an Error was thrown: the thrown value itself. */
+  thrown?: unknown;
+  name: string;
+  message: string;
+  stack: string | undefined;
+  cause?: SerializedError;
+  hasCause: boolean;
+  /** Own enumerable fields (`code`, `errno`, …) that can be cloned. */
+  fields: Record<string, unknown>;
+}
+
+const CONSTRUCTORS: Record<string, new (message?: string) => Error> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
+
+function cloneable(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return typeof value !== "function" && typeof value !== "symbol";
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "message" in error && "stack" in error)) {
+    return {
+      thrown: cloneable(error) ? error : String(error),
+      name: "Error",
+      message: String(error),
+      stack: undefined,
+      hasCause: false,
+      fields: {},
+    };
+  }
+  const e = error as Error & Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(e)) {
+    if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
+    const value = e[key];
+    fields[key] = cloneable(value) ? value : String(value);
+  }
+  const out: SerializedError = {
+    name: String(e.name),
+    message: String(e.message),
+    stack: typeof e.stack === "string" ? e.stack : undefined,
+    hasCause: "cause" in e,
+    fields,
+  };
+  if (out.hasCause && depth < 8) {
+    const cause = e.cause;
+    out.cause = cause instanceof Error ? serializeError(cause, depth + 1) : { ...serializeError(cause, depth + 1) };
+  }
+  return out;
+}
+
+export function deserializeError(data: SerializedError): unknown {
+  if ("thrown" in data) return data.thrown;
+  const Ctor = CONSTRUCTORS[data.name] ?? Error;
+  const error = new Ctor(data.message) as Error & Record<string, unknown>;
+  if (error.name !== data.name) {
+    Object.defineProperty(error, "name", { value: data.name, writable: true, configurable: true, enumerable: false });
+  }
+  if (data.stack !== undefined) error.stack = data.stack;
+  if (data.hasCause && data.cause) {
+    Object.defineProperty(error, "cause", {
+      value: deserializeError(data.cause),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  Object.assign(error, data.fields);
+  return error;
+}

@@ -1,0 +1,2 @@
+export { runWorker } from "./runner.js";
+export type { WorkerPort } from "./port.js";

@@ -1,0 +1,247 @@
+// The worker side of the pool: runs the calls the host sends, in order, and answers with
+// batched results. Runtime-agnostic: each adapter's worker entry hands it a WorkerPort.
+import {
+  CTRL_FINISHED,
+  CTRL_STARTED,
+  H_BATCH,
+  H_INIT,
+  OP_CALL,
+  OP_CHUNK,
+  OP_FUNCTION,
+  OP_MODULE,
+  S_CHUNK_ERROR,
+  S_ERROR,
+  S_OK,
+  W_INIT_FAILED,
+  W_READY,
+  W_RESULTS,
+  W_UNCAUGHT,
+  serializeError,
+  type TaskSpec,
+} from "../protocol.js";
+import { capturedVariableError } from "../tasks.js";
+import { loadExport } from "./modules.js";
+import type { WorkerPort } from "./port.js";
+
+type Fn = (...args: unknown[]) => unknown;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+// Results wait this long at most for company before they are posted.
+const FLUSH_MS = 1;
+// Calls slower than this on average are answered one by one: a message costs a few µs,
+// negligible next to the call, and the host learns of each result at once.
+const SLOW_CALL_MS = 0.05;
+
+/** Runs tasks for a pool on the far side of `port`. Called once by a worker entry. */
+export function runWorker(port: WorkerPort): void {
+  let ctrl: Int32Array | undefined;
+  // Functions by id: compiled, imported (a promise until the import settles), or failed.
+  const fns: (Fn | Promise<Fn> | { error: unknown })[] = [];
+  const fromSource: boolean[] = [];
+  // Records waiting to run: [op, a, b, op, a, b, ...] (defines are applied on arrival).
+  let work: unknown[] = [];
+  let head = 0;
+  let running = false;
+  let out: unknown[] = [W_RESULTS];
+  let lastFlush = performance.now();
+  let avgMs = 0;
+
+  port.onUncaught((error) => {
+    flush();
+    port.post([W_UNCAUGHT, serializeError(error)]);
+    port.exit(1);
+  });
+
+  function flush(): void {
+    if (out.length === 1) return;
+    const message = out;
+    out = [W_RESULTS];
+    lastFlush = performance.now();
+    try {
+      port.post(message);
+    } catch (error) {
+      port.post(cloneableResults(message, error));
+    }
+  }
+
+  function define(op: number, id: number, a: unknown, b: unknown): void {
+    if (op === OP_FUNCTION) {
+      fromSource[id] = true;
+      try {
+        fns[id] = new Function(`return (${a as string});`)() as Fn;
+      } catch (error) {
+        fns[id] = { error };
+      }
+    } else {
+      fromSource[id] = false;
+      const loading = loadExport(a as string, b as string).then(
+        (fn) => (fns[id] = fn),
+        (error: unknown) => {
+          fns[id] = { error };
+          return Promise.reject(error);
+        },
+      );
+      loading.catch(() => {}); // reported by the call that uses it
+      fns[id] = loading;
+    }
+  }
+
+  function fail(id: number, error: unknown): unknown {
+    return serializeError((fromSource[id] && capturedVariableError(error)) || error);
+  }
+
+  function finishCall(status: number, value: unknown, started: number): void {
+    const ms = performance.now() - started;
+    avgMs = avgMs * 0.8 + ms * 0.2;
+    Atomics.add(ctrl!, CTRL_FINISHED, 1);
+    out.push(status, value, ms);
+    if (avgMs > SLOW_CALL_MS || performance.now() - lastFlush >= FLUSH_MS) flush();
+  }
+
+  function runChunk(fn: Fn, id: number, items: unknown[]): { status: number; value: unknown } | Promise<{ status: number; value: unknown }> {
+    const values: unknown[] = [];
+    for (let i = 0; i < items.length; i++) {
+      let value: unknown;
+      try {
+        value = fn(items[i]);
+      } catch (error) {
+        return { status: S_CHUNK_ERROR, value: [values, fail(id, error)] };
+      }
+      if (isThenable(value)) return finishChunk(fn, id, items, i, values, value);
+      values.push(value);
+    }
+    return { status: S_OK, value: values };
+  }
+
+  async function finishChunk(fn: Fn, id: number, items: unknown[], from: number, values: unknown[], first: PromiseLike<unknown>) {
+    let i = from;
+    try {
+      values.push(await first);
+      for (i = from + 1; i < items.length; i++) values.push(await fn(items[i]));
+    } catch (error) {
+      return { status: S_CHUNK_ERROR, value: [values, fail(id, error)] };
+    }
+    return { status: S_OK, value: values };
+  }
+
+  // Runs queued calls in order; returns as soon as one must wait (an import, a promise),
+  // and is called again when it settles.
+  function drain(): void {
+    running = true;
+    while (head < work.length) {
+      const op = work[head] as number;
+      const id = work[head + 1] as number;
+      const payload = work[head + 2] as unknown[];
+      const fn = fns[id];
+      if (fn instanceof Promise) {
+        flush();
+        fn.then(drain, drain);
+        return;
+      }
+      head += 3;
+      const started = performance.now();
+      Atomics.add(ctrl!, CTRL_STARTED, 1);
+      if (typeof fn !== "function") {
+        const error = fn === undefined ? new Error(`task function ${id} was never defined`) : fn.error;
+        finishCall(op === OP_CHUNK ? S_CHUNK_ERROR : S_ERROR, op === OP_CHUNK ? [[], fail(id, error)] : fail(id, error), started);
+        continue;
+      }
+      if (op === OP_CHUNK) {
+        const result = runChunk(fn, id, payload);
+        if (result instanceof Promise) {
+          flush();
+          result.then((r) => {
+            finishCall(r.status, r.value, started);
+            drain();
+          });
+          return;
+        }
+        finishCall(result.status, result.value, started);
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = fn(...payload);
+      } catch (error) {
+        finishCall(S_ERROR, fail(id, error), started);
+        continue;
+      }
+      if (isThenable(value)) {
+        flush();
+        value.then(
+          (v) => {
+            finishCall(S_OK, v, started);
+            drain();
+          },
+          (error: unknown) => {
+            finishCall(S_ERROR, fail(id, error), started);
+            drain();
+          },
+        );
+        return;
+      }
+      finishCall(S_OK, value, started);
+    }
+    work = [];
+    head = 0;
+    running = false;
+    flush();
+  }
+
+  function onBatch(message: unknown[]): void {
+    for (let i = 1; i < message.length; ) {
+      const op = message[i] as number;
+      if (op === OP_CALL || op === OP_CHUNK) {
+        work.push(op, message[i + 1], message[i + 2]);
+        i += 3;
+      } else if (op === OP_FUNCTION) {
+        define(op, message[i + 1] as number, message[i + 2], undefined);
+        i += 3;
+      } else {
+        define(op, message[i + 1] as number, message[i + 2], message[i + 3]);
+        i += 4;
+      }
+    }
+    if (!running) drain();
+  }
+
+  async function init(spec: TaskSpec | null, args: unknown[]): Promise<void> {
+    if (spec === null) return;
+    const fn = "source" in spec ? (new Function(`return (${spec.source});`)() as Fn) : await loadExport(spec.url, spec.name);
+    await fn(...args);
+  }
+
+  port.listen((data) => {
+    const message = data as unknown[];
+    if (message[0] === H_BATCH) {
+      onBatch(message);
+    } else if (message[0] === H_INIT) {
+      ctrl = message[1] as Int32Array;
+      init(message[2] as TaskSpec | null, (message[3] as unknown[]) ?? []).then(
+        () => port.post([W_READY]),
+        (error: unknown) => port.post([W_INIT_FAILED, serializeError(error)]),
+      );
+    }
+  });
+}
+
+// A result that cannot be cloned (a function, a symbol, …) fails its own call only.
+function cloneableResults(message: unknown[], cause: unknown): unknown[] {
+  for (let i = 1; i < message.length; i += 3) {
+    try {
+      structuredClone(message[i + 1]);
+    } catch (error) {
+      const what = message[i] === S_OK ? "the task's result" : "the task's error";
+      const failure = new TypeError(
+        `${what} could not be sent back from the worker (structured clone failed: ${(error as Error)?.message ?? String(error)}); return plain data: no functions, symbols or class instances with methods`,
+        { cause: String(cause) },
+      );
+      message[i] = S_ERROR;
+      message[i + 1] = serializeError(failure);
+    }
+  }
+  return message;
+}

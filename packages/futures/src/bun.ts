@@ -1,0 +1,9 @@
+// The entry the "bun" export condition picks: WorkerPoolExecutor runs on @concurrent/bun.
+import type { WorkerPoolExecutor as CoreWorkerPoolExecutor } from "@concurrent/core";
+import { adapter } from "@concurrent/bun";
+import { bindAdapter } from "./bind.js";
+
+export * from "@concurrent/core";
+export { adapter };
+export const WorkerPoolExecutor = bindAdapter(adapter);
+export type WorkerPoolExecutor = CoreWorkerPoolExecutor;

@@ -4,21 +4,26 @@ import { Future } from "./future.js";
 import { Queue } from "./queue.js";
 import { defaultCpuCount } from "./runtime.js";
 import { SampleWindow, type ExecutorStats } from "./stats.js";
+import { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkFunction, checkInteger, checkOptions, checkTimeout, describeValue } from "./validate.js";
 
 export interface AsyncPoolOptions {
   /**
-   * How many calls may be in flight at once.
+   * How many calls may be in flight at once, or `"auto"`: the limit adapts to the
+   * downstream, rising while throughput rises and latency stays near its floor, falling
+   * when latency climbs or calls fail (see `autoLimit`).
    * @default Math.min(32, cpus + 4), Python's ThreadPoolExecutor default
    */
-  maxWorkers?: number;
+  maxWorkers?: number | "auto";
+  /** Bounds and algorithm of `maxWorkers: "auto"`. @default { initial: 4, min: 1, max: 1000, algorithm: "gradient" } */
+  autoLimit?: AutoLimitOptions;
   /** Runs once, before the first call; if it throws, the executor is broken. */
   initializer?: (...args: never[]) => unknown;
   /** Arguments for `initializer`. @default [] */
   initArgs?: readonly unknown[];
 }
 
-const OPTIONS = ["maxWorkers", "initializer", "initArgs"];
+const OPTIONS = ["maxWorkers", "autoLimit", "initializer", "initArgs"];
 
 /** A call waiting for, or holding, a slot. The future itself: no other per-call object. */
 class AsyncTask<R> extends Future<R> {
@@ -30,6 +35,8 @@ class AsyncTask<R> extends Future<R> {
     super();
   }
   startedAt = 0;
+  /** Calls in flight when this one started, itself included (for the adaptive limit). */
+  inFlightAtStart = 0;
 }
 
 /**
@@ -38,7 +45,8 @@ class AsyncTask<R> extends Future<R> {
  * for CPU-bound work use `WorkerPoolExecutor`.
  */
 export class AsyncPoolExecutor extends Executor {
-  readonly #limit: number;
+  #limit: number;
+  readonly #auto: ConcurrencyLimit | undefined;
   readonly #queue = new Queue<AsyncTask<unknown>>();
   #inFlight = 0;
   #completed = 0;
@@ -64,18 +72,31 @@ export class AsyncPoolExecutor extends Executor {
     super();
     checkOptions(options, OPTIONS, "AsyncPoolExecutor");
     const maxWorkers = options?.maxWorkers ?? Math.min(32, defaultCpuCount() + 4);
-    checkInteger(maxWorkers, "AsyncPoolExecutor maxWorkers", 1);
+    if (options?.autoLimit !== undefined && maxWorkers !== "auto") {
+      throw new TypeError('AsyncPoolExecutor autoLimit applies only with maxWorkers: "auto"');
+    }
+    if (maxWorkers === "auto") {
+      validateAutoLimitOptions(options?.autoLimit);
+      this.#auto = createLimit(options?.autoLimit);
+      this.#limit = this.#auto.limit;
+    } else {
+      if (typeof maxWorkers === "string") {
+        throw new RangeError(`AsyncPoolExecutor maxWorkers must be an integer ≥ 1 or "auto", got ${describeValue(maxWorkers)}`);
+      }
+      checkInteger(maxWorkers, "AsyncPoolExecutor maxWorkers", 1);
+      this.#auto = undefined;
+      this.#limit = maxWorkers;
+    }
     if (options?.initializer !== undefined) checkFunction(options.initializer, "AsyncPoolExecutor initializer");
     if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) {
       throw new TypeError(`AsyncPoolExecutor initArgs must be an array, got ${describeValue(options.initArgs)}`);
     }
-    this.#limit = maxWorkers;
     this.#initializer = options?.initializer as ((...args: unknown[]) => unknown) | undefined;
     this.#initArgs = options?.initArgs ?? [];
     this.#init = this.#initializer ? "pending" : "none";
   }
 
-  submit<A extends unknown[], R>(fn: Task<A, R> & ((...args: A) => R), ...args: A): Future<Awaited<R>> {
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     if (this.#shutdown) throw new ShutdownError();
     if (typeof fn !== "function") {
       throw new TypeError(`AsyncPoolExecutor.submit expects a function, got ${describeValue(fn)}`);
@@ -83,7 +104,7 @@ export class AsyncPoolExecutor extends Executor {
     return this.#enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()));
   }
 
-  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R> & ((...args: A) => R), ...args: A): Future<Awaited<R>> {
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
     const future = this.submit(fn, ...args);
     const signal = options.signal;
@@ -176,7 +197,7 @@ export class AsyncPoolExecutor extends Executor {
   }
 
   #start(task: AsyncTask<unknown>): void {
-    this.#inFlight++;
+    task.inFlightAtStart = ++this.#inFlight;
     task.startedAt = performance.now();
     this.#waitTime.record(task.startedAt - task.submittedAt);
     let result: unknown;
@@ -199,7 +220,13 @@ export class AsyncPoolExecutor extends Executor {
   // A sync call settles inside the pump loop; an async one re-enters the pump.
   #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
     this.#inFlight--;
-    this.#runTime.record(performance.now() - task.startedAt);
+    const now = performance.now();
+    this.#runTime.record(now - task.startedAt);
+    if (this.#auto !== undefined) {
+      // Errors count as congestion, as a downstream's timeouts and refusals usually are.
+      this.#auto.onSample(now, now - task.startedAt, task.inFlightAtStart, failed);
+      this.#limit = this.#auto.limit;
+    }
     if (task.done()) {
       this.#failed++; // aborted by submitWith: its future already holds the reason
       return;

@@ -1,6 +1,6 @@
 import { TimeoutError } from "./errors.js";
-import type { Future } from "./future.js";
-import { checkOptions, checkTimeout } from "./validate.js";
+import { type Future, isFuture } from "./future.js";
+import { checkOptions, checkTimeout, describeValue } from "./validate.js";
 
 /**
  * An async iterator of futures. Declared here rather than as the global
@@ -36,6 +36,7 @@ class AsCompleted<F extends Future<unknown>> implements FutureIterator<F> {
   constructor(futures: Iterable<F>, timeout: number) {
     this.#deadline = timeout === Infinity ? Infinity : performance.now() + timeout;
     const unique = new Set(futures);
+    for (const f of unique) if (!isFuture(f)) throw new TypeError(`asCompleted expects futures, got ${describeValue(f)}`);
     this.#total = this.#remaining = unique.size;
     const pending: F[] = [];
     // Finished ones first, as Python's as_completed does.

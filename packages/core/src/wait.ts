@@ -1,7 +1,7 @@
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, type ReturnWhen } from "./constants.js";
 import type { Future } from "./future.js";
-import { hasFailed } from "./future.js";
-import { checkOptions, checkTimeout } from "./validate.js";
+import { hasFailed, isFuture } from "./future.js";
+import { checkOptions, checkTimeout, describeValue } from "./validate.js";
 
 export interface WaitOptions {
   /** ms to wait at most; then the promise resolves with what is done so far. @default Infinity */
@@ -30,7 +30,11 @@ export function wait<F extends Future<unknown>>(futures: Iterable<F>, options?: 
   if (!RETURN_WHEN.includes(returnWhen)) {
     throw new RangeError(`wait: returnWhen must be one of ${RETURN_WHEN.join(", ")}, got ${String(returnWhen)}`);
   }
+  if (futures == null || typeof (futures as Iterable<F>)[Symbol.iterator] !== "function") {
+    throw new TypeError("wait expects an iterable of futures");
+  }
   const all = new Set(futures);
+  for (const f of all) if (!isFuture(f)) throw new TypeError(`wait expects futures, got ${describeValue(f)}`);
   const done = new Set<F>();
   const notDone = new Set<F>();
   for (const f of all) (f.done() ? done : notDone).add(f);

@@ -1,0 +1,94 @@
+// The two task forms that cross to another isolate: functionSource (a self-contained
+// function as source text) and taskModule (typed references to a module's exports).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { capturedVariableError, functionSource, isModuleTask, taskModule } from "@concurrent/core";
+
+/** Evaluate source text in the global scope, as a worker does. */
+function revive(source: string): (...args: never[]) => unknown {
+  return (0, eval)(`(${source})`) as (...args: never[]) => unknown;
+}
+
+test("tasks: functionSource of arrows and function expressions evaluates to a working function", async () => {
+  const cases: [(...args: never[]) => unknown, unknown[], unknown][] = [
+    [(n: number) => n * n, [7], 49],
+    [(a: number, b: number) => a + b, [2, 3], 5],
+    [(x: number) => x + 1, [1], 2],
+    [function square(n: number) { return n * n; }, [3], 9],
+    [function (n: number) { return -n; }, [3], -3],
+    [async (n: number) => n * 2, [4], 8],
+    [async function twice(n: number) { return n * 2; }, [5], 10],
+  ];
+  for (const [fn, args, expected] of cases) {
+    const revived = revive(functionSource(fn));
+    assert.equal(await (revived as (...a: unknown[]) => unknown)(...args), expected, String(fn));
+  }
+});
+
+test("tasks: functionSource turns a method into a function expression", async () => {
+  const obj = {
+    square(n: number) {
+      return n * n;
+    },
+    async half(n: number) {
+      return n / 2;
+    },
+    *count(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+    },
+  };
+  assert.equal((revive(functionSource(obj.square)) as (n: number) => number)(6), 36);
+  assert.equal(await (revive(functionSource(obj.half)) as (n: number) => Promise<number>)(6), 3);
+  assert.deepEqual([...(revive(functionSource(obj.count)) as (n: number) => Iterable<number>)(3)], [0, 1, 2]);
+});
+
+test("tasks: functionSource rejects native and bound functions and classes with a TypeError", () => {
+  assert.throws(() => functionSource(Math.max), TypeError);
+  assert.throws(() => functionSource(((n: number) => n).bind(null)), TypeError);
+  class Foo {}
+  assert.throws(() => functionSource(Foo as never), TypeError);
+});
+
+test("tasks: taskModule gives frozen, typed references to a module's exports", () => {
+  const url = new URL("./some-tasks.js", import.meta.url);
+  const tasks = taskModule<{ fib(n: number): number; NAME: string }>(url);
+  const fib = tasks.fib;
+  assert.equal(fib.url, url.href);
+  assert.equal(fib.name, "fib");
+  assert.ok(Object.isFrozen(fib));
+  assert.equal(isModuleTask(fib), true);
+  assert.equal(tasks.fib, fib, "the same reference each time");
+  assert.equal(isModuleTask((n: number) => n), false);
+  assert.equal(isModuleTask({ url: url.href, name: "fib" }), false);
+  assert.equal(isModuleTask(null), false);
+  assert.equal(taskModule<{ x(): void }>("some-package").x.url, "some-package");
+});
+
+test("tasks: a taskModule is not thenable (so it can be returned from an async function)", async () => {
+  const tasks = taskModule<{ fib(n: number): number }>("file:///tasks.js");
+  assert.equal((tasks as unknown as { then?: unknown }).then, undefined);
+  const same = await (async () => tasks)();
+  assert.equal(same, tasks);
+});
+
+test("tasks: taskModule rejects a relative path and an empty specifier with a TypeError", () => {
+  assert.throws(() => taskModule("./tasks.js"), TypeError);
+  assert.throws(() => taskModule("../tasks.js"), (e: unknown) => e instanceof TypeError && /import\.meta\.url/.test(e.message));
+  assert.throws(() => taskModule(""), TypeError);
+});
+
+test("tasks: capturedVariableError explains a captured variable, and ignores other errors", () => {
+  let original: unknown;
+  try {
+    (0, eval)("someCapturedName_xyz + 1");
+  } catch (error) {
+    original = error;
+  }
+  const hint = capturedVariableError(original);
+  assert.ok(hint instanceof ReferenceError);
+  assert.match(hint.message, /someCapturedName_xyz/);
+  assert.equal(hint.cause, original);
+  assert.equal(capturedVariableError(new TypeError("x is not a function")), undefined);
+  assert.equal(capturedVariableError(new ReferenceError("something else")), undefined);
+  assert.equal(capturedVariableError("not an error"), undefined);
+});

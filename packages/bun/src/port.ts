@@ -15,13 +15,28 @@ export function createPort(): WorkerPort {
     listen(handler) {
       addEventListener("message", (event) => handler(event.data));
     },
-    // Bun runs Node's process hooks in workers. Its web-style 'error' event would also see
-    // the error, but preventDefault() does not save the worker there, and an unhandled
-    // rejection arrives as 'error' rather than 'unhandledrejection'. The process hooks
-    // behave as on Node: the worker lives on until the runner ends it with exit(1).
+    // Bun reports an uncaught error in a worker in one of two ways (Bun 1.4.5):
+    // - under `bun run`, through Node's process hooks; the worker lives on, as on Node, and
+    //   the worker's 'error' event does not fire;
+    // - under `bun test`, the process hooks stay silent; only the worker's 'error' event
+    //   fires (an unhandled rejection included: there is no 'unhandledrejection'), and the
+    //   worker dies after it whatever preventDefault() says.
+    // So both are hooked. Either way the runner reports the error and ends the worker with
+    // exit(1); the identity check stops one error being reported twice.
     onUncaught(handler) {
-      process.on("uncaughtException", handler);
-      process.on("unhandledRejection", handler);
+      let last: { error: unknown } | undefined;
+      const report = (error: unknown): void => {
+        if (last?.error === error) return;
+        last = { error };
+        handler(error);
+      };
+      process.on("uncaughtException", report);
+      process.on("unhandledRejection", report);
+      addEventListener("error", (event) => {
+        event.preventDefault();
+        const { error, message } = event as ErrorEvent;
+        report(error ?? new Error(message));
+      });
     },
     exit(code) {
       process.exit(code);

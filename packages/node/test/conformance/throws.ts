@@ -1,0 +1,2 @@
+// A worker module that fails while loading, before any handler is installed.
+throw new Error("fixture failed to load");

@@ -10,6 +10,8 @@ Chart.defaults.borderColor = "#e5e7eb";
 // Static charts: the page is for reading numbers, and screenshots must not catch a half-drawn frame.
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
+Chart.defaults.plugins.legend.labels.boxWidth = 26;
+Chart.defaults.plugins.legend.labels.boxHeight = 8;
 
 // Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"];
@@ -66,7 +68,11 @@ export interface ChartCard {
 }
 
 /** A figure with heading, caption and a chart, appended to `parent`. */
-export function addChart<T extends ChartType>(parent: HTMLElement, card: ChartCard, config: ChartConfiguration<T>): Chart<T> {
+export function addChart<T extends ChartType>(
+  parent: HTMLElement,
+  card: ChartCard,
+  config: ChartConfiguration<T>
+): Chart<T> {
   const canvas = el("canvas", { id: `chart-${card.id}`, role: "img", "aria-label": `${card.title}. ${card.caption}` });
   const figure = el(
     "figure",
@@ -74,7 +80,7 @@ export function addChart<T extends ChartType>(parent: HTMLElement, card: ChartCa
     el("h3", {}, card.title),
     el("p", { class: "caption" }, card.caption),
     el("div", { class: "canvas-wrap" }, canvas),
-    card.footer,
+    card.footer
   );
   parent.append(figure);
   const chart = new Chart(canvas, config);

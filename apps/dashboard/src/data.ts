@@ -25,8 +25,9 @@ export function describeRun(r: BenchResultFile): string {
   const m = r.machine;
   const gb = m.memoryMB >= 1024 ? `${Math.round(m.memoryMB / 1024)} GB` : `${m.memoryMB} MB`;
   return (
-    `${RUNTIME_LABEL[r.runtime.name]} ${r.runtime.version} on ${m.cpuModel} (${m.cpus} CPUs, ${m.os} ${m.arch}, ${gb}), ` +
-    `${fmtDate(r.date)}, commit ${shortSha(r.commit)}, ${r.mode} run`
+    `${RUNTIME_LABEL[r.runtime.name]} ${r.runtime.version} on ${m.cpuModel} (${m.cpus} CPUs, ${m.os} ${
+      m.arch
+    }, ${gb}), ` + `${fmtDate(r.date)}, commit ${shortSha(r.commit)}, ${r.mode} run`
   );
 }
 

@@ -7,7 +7,8 @@ export function fmtNumber(n: number): string {
   return `${+n.toPrecision(3)}`;
 }
 
-export const fmtMs = (ms: number): string => (ms >= 1000 ? `${+(ms / 1000).toPrecision(3)} s` : `${+ms.toPrecision(3)} ms`);
+export const fmtMs = (ms: number): string =>
+  ms >= 1000 ? `${+(ms / 1000).toPrecision(3)} s` : `${+ms.toPrecision(3)} ms`;
 
 export const shortSha = (commit: string | null): string => (commit ? commit.slice(0, 7) : "no commit");
 

@@ -31,7 +31,7 @@ export async function loadResults(url = "./results.json"): Promise<Results> {
   } catch (error) {
     throw new Error(
       `Could not load ${url} (${error instanceof Error ? error.message : String(error)}). ` +
-        "Open the page over HTTP (npm run dashboard), not from the file system.",
+        "Open the page over HTTP (npm run dashboard), not from the file system."
     );
   }
   const results: Results = { sourceDir: bundle.sourceDir, generatedAt: bundle.generatedAt, files: [], skipped: [] };

@@ -39,7 +39,11 @@ function skippedNotice(skipped: SkippedFile[]): HTMLElement {
   const n = skipped.length;
   return notice(
     "error",
-    el("strong", {}, `${n} result file${n === 1 ? " was" : "s were"} skipped because ${n === 1 ? "it is" : "they are"} not valid:`),
+    el(
+      "strong",
+      {},
+      `${n} result file${n === 1 ? " was" : "s were"} skipped because ${n === 1 ? "it is" : "they are"} not valid:`
+    ),
     el(
       "ul",
       { class: "skipped" },
@@ -48,10 +52,15 @@ function skippedNotice(skipped: SkippedFile[]): HTMLElement {
           "li",
           {},
           code(s.file),
-          el("ul", {}, ...s.errors.slice(0, 8).map((e) => el("li", {}, e)), s.errors.length > 8 ? el("li", {}, `… and ${s.errors.length - 8} more`) : null),
-        ),
-      ),
-    ),
+          el(
+            "ul",
+            {},
+            ...s.errors.slice(0, 8).map((e) => el("li", {}, e)),
+            s.errors.length > 8 ? el("li", {}, `… and ${s.errors.length - 8} more`) : null
+          )
+        )
+      )
+    )
   );
 }
 
@@ -65,10 +74,16 @@ const emptyNotice = (results: Results) =>
     code("npm run bench:ci"),
     "), then ",
     code("npm run dashboard"),
-    " to rebuild and serve this page.",
+    " to rebuild and serve this page."
   );
 
-function select(id: string, label: string, options: { value: string; text: string; disabled?: boolean }[], value: string, onChange: (v: string) => void) {
+function select(
+  id: string,
+  label: string,
+  options: { value: string; text: string; disabled?: boolean }[],
+  value: string,
+  onChange: (v: string) => void
+) {
   const input = el("select", { id });
   for (const o of options) {
     const option = el("option", { value: o.value }, o.text);
@@ -87,7 +102,7 @@ function start(app: HTMLElement, results: Results): void {
   const summary = el(
     "p",
     { class: "summary" },
-    `${count} result file${count === 1 ? "" : "s"} from ${results.sourceDir}, gathered ${fmtDate(results.generatedAt)}.`,
+    `${count} result file${count === 1 ? "" : "s"} from ${results.sourceDir}, gathered ${fmtDate(results.generatedAt)}.`
   );
   if (count === 0) {
     messages.append(emptyNotice(results));
@@ -97,7 +112,7 @@ function start(app: HTMLElement, results: Results): void {
 
   const available = RUNTIMES.filter((rt) => results.files.some((f) => f.result.runtime.name === rt));
   const state: Omit<ViewContext, "results"> = {
-    runtime: available.includes("node") ? "node" : (available[0] ?? "node"),
+    runtime: available.includes("node") ? "node" : available[0] ?? "node",
     compareRuntimes: false,
     metric: "throughput",
   };
@@ -120,12 +135,16 @@ function start(app: HTMLElement, results: Results): void {
     select(
       "runtime",
       "Runtime",
-      RUNTIMES.map((rt) => ({ value: rt, text: available.includes(rt) ? RUNTIME_LABEL[rt] : `${RUNTIME_LABEL[rt]} (no results)`, disabled: !available.includes(rt) })),
+      RUNTIMES.map((rt) => ({
+        value: rt,
+        text: available.includes(rt) ? RUNTIME_LABEL[rt] : `${RUNTIME_LABEL[rt]} (no results)`,
+        disabled: !available.includes(rt),
+      })),
       state.runtime,
       (v) => {
         state.runtime = v as RuntimeName;
         render();
-      },
+      }
     ),
     select(
       "metric",
@@ -138,9 +157,9 @@ function start(app: HTMLElement, results: Results): void {
       (v) => {
         state.metric = v === "speedup" ? "speedup" : "throughput";
         render();
-      },
+      }
     ),
-    el("label", { for: "compare-runtimes" }, compare, " compare runtimes in IO vs CPU"),
+    el("label", { for: "compare-runtimes" }, compare, " compare runtimes in IO vs CPU")
   );
   const nav = el("nav", {}, ...NAV.map(([id, text]) => el("a", { href: `#${id}` }, text)));
   app.append(el("div", { class: "toolbar" }, controls, nav), summary, messages, views);

@@ -1,10 +1,4 @@
-import {
-  CASE_STATUSES,
-  RUNTIMES,
-  SCHEMA_VERSION,
-  SUITES,
-  type BenchResultFile,
-} from "./schema.js";
+import { CASE_STATUSES, RUNTIMES, SCHEMA_VERSION, SUITES, type BenchResultFile } from "./schema.js";
 
 export type ValidationResult = { ok: true; value: BenchResultFile } | { ok: false; errors: string[] };
 
@@ -24,7 +18,8 @@ const show = (v: unknown): string => {
  */
 export function validateResultFile(json: unknown): ValidationResult {
   const errors: string[] = [];
-  const fail = (path: string, expected: string, got: unknown) => errors.push(`${path}: expected ${expected}, got ${show(got)}`);
+  const fail = (path: string, expected: string, got: unknown) =>
+    errors.push(`${path}: expected ${expected}, got ${show(got)}`);
 
   const str = (o: Obj, key: string, path: string, optional = false) => {
     const v = o[key];
@@ -58,7 +53,8 @@ export function validateResultFile(json: unknown): ValidationResult {
     return { ok: false, errors };
   }
   const root = "$";
-  if (json["schemaVersion"] !== SCHEMA_VERSION) fail(`${root}.schemaVersion`, String(SCHEMA_VERSION), json["schemaVersion"]);
+  if (json["schemaVersion"] !== SCHEMA_VERSION)
+    fail(`${root}.schemaVersion`, String(SCHEMA_VERSION), json["schemaVersion"]);
   oneOf(json, "suite", root, SUITES);
 
   const runtime = obj(json, "runtime", root);
@@ -82,7 +78,8 @@ export function validateResultFile(json: unknown): ValidationResult {
     fail(`${root}.date`, "an ISO 8601 date", json["date"]);
   }
   const commit = json["commit"];
-  if (commit !== null && (typeof commit !== "string" || commit === "")) fail(`${root}.commit`, "a git sha or null", commit);
+  if (commit !== null && (typeof commit !== "string" || commit === ""))
+    fail(`${root}.commit`, "a git sha or null", commit);
   oneOf(json, "mode", root, ["full", "ci"]);
   obj(json, "parameters", root);
   numberMap(json, "ratios", root);
@@ -105,7 +102,8 @@ export function validateResultFile(json: unknown): ValidationResult {
       const labels = obj(c, "labels", p);
       if (labels) {
         for (const [k, v] of Object.entries(labels)) {
-          if (!["string", "number", "boolean"].includes(typeof v)) fail(`${p}.labels.${k}`, "a string, number or boolean", v);
+          if (!["string", "number", "boolean"].includes(typeof v))
+            fail(`${p}.labels.${k}`, "a string, number or boolean", v);
         }
         const mw = labels["maxWorkers"];
         if (mw !== undefined && mw !== "auto" && !(typeof mw === "number" && Number.isInteger(mw) && mw > 0)) {

@@ -12,8 +12,8 @@ const points = (series: SeriesPoint[], field: string) =>
 export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
   const view = section(
     "auto-sizing",
-    "Self-sizing: maxWorkers \"auto\"",
-    "A server answers at its base latency up to C requests in flight and slows down steeply past C. The auto limit should find C without being told, follow it when C changes, and match the best fixed maxWorkers.",
+    'Self-sizing: maxWorkers "auto"',
+    "A server answers at its base latency up to C requests in flight and slows down steeply past C. The auto limit should find C without being told, follow it when C changes, and match the best fixed maxWorkers."
   );
   root.append(view);
   const run = latestRun(ctx.results, "auto-sizing", ctx.runtime);
@@ -33,14 +33,33 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
       {
         id: "auto-limit",
         title: "In-flight limit against capacity C",
-        caption: `The auto executor's in-flight limit and the server's capacity C over time (case "${timeline.name}"), on ${describeRun(r)}.`,
+        caption: `The auto executor's in-flight limit and the server's capacity C over time (case "${
+          timeline.name
+        }"), on ${describeRun(r)}.`,
       },
       {
         type: "line",
         data: {
           datasets: [
-            { label: "auto limit", data: points(series, "limit"), borderColor: colorFor("auto", 0), backgroundColor: colorFor("auto", 0), stepped: true, pointRadius: 0, borderWidth: 2 },
-            { label: "server capacity C", data: points(series, "capacity"), borderColor: "#D55E00", backgroundColor: "#D55E00", borderDash: [6, 4], stepped: true, pointRadius: 0, borderWidth: 2 },
+            {
+              label: "auto limit",
+              data: points(series, "limit"),
+              borderColor: colorFor("auto", 0),
+              backgroundColor: colorFor("auto", 0),
+              stepped: true,
+              pointRadius: 0,
+              borderWidth: 2,
+            },
+            {
+              label: "server capacity C",
+              data: points(series, "capacity"),
+              borderColor: "#D55E00",
+              backgroundColor: "#D55E00",
+              borderDash: [6, 4],
+              stepped: true,
+              pointRadius: 0,
+              borderWidth: 2,
+            },
           ],
         },
         options: {
@@ -48,30 +67,44 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
           plugins: { tooltip: tooltipUnit("in flight") },
           interaction: { mode: "index", intersect: false },
         },
-      },
+      }
     );
     addChart(
       charts,
       {
         id: "auto-throughput",
         title: "Throughput over time",
-        caption: `Completed requests per second of the auto executor while C changes (case "${timeline.name}"), on ${describeRun(r)}.`,
+        caption: `Completed requests per second of the auto executor while C changes (case "${
+          timeline.name
+        }"), on ${describeRun(r)}.`,
       },
       {
         type: "line",
         data: {
           datasets: [
-            { label: "throughput", data: points(series, "throughput"), borderColor: "#009E73", backgroundColor: "#009E73", pointRadius: 0, borderWidth: 2 },
+            {
+              label: "throughput",
+              data: points(series, "throughput"),
+              borderColor: "#009E73",
+              backgroundColor: "#009E73",
+              pointRadius: 0,
+              borderWidth: 2,
+            },
           ],
         },
         options: {
-          scales: { x: { ...valueAxis("time since start (s)"), type: "linear" }, y: valueAxis("throughput (requests/s)") },
+          scales: {
+            x: { ...valueAxis("time since start (s)"), type: "linear" },
+            y: valueAxis("throughput (requests/s)"),
+          },
           plugins: { tooltip: tooltipUnit("requests/s") },
         },
-      },
+      }
     );
   }
 
+  const capacity = r.parameters["capacity"];
+  const c = Array.isArray(capacity) ? capacity.join(" → ") : String(capacity ?? "unknown");
   const sized = r.cases.filter((c) => c.labels.maxWorkers !== undefined);
   const fixed = sized
     .filter((c) => typeof c.labels.maxWorkers === "number")
@@ -85,7 +118,9 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
       {
         id: "auto-vs-fixed",
         title: "auto against fixed maxWorkers",
-        caption: `Requests per second against a server of capacity C=${String(r.parameters["capacity"] ?? "?")} for each fixed maxWorkers and for "auto", on ${describeRun(r)}.`,
+        caption: `Requests per second against a server of capacity C = ${c} for each fixed maxWorkers and for "auto", on ${describeRun(
+          r
+        )}.`,
         ...(failures ? { footer: failures } : {}),
       },
       {
@@ -97,7 +132,11 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
             const color = label === "auto" ? "#D55E00" : "#0072B2";
             return {
               label,
-              data: bars.map((c) => ((c.labels.maxWorkers === "auto") === (label === "auto") && isOk(c) && c.stats ? c.stats.throughput : null)),
+              data: bars.map((c) =>
+                (c.labels.maxWorkers === "auto") === (label === "auto") && isOk(c) && c.stats
+                  ? c.stats.throughput
+                  : null
+              ),
               backgroundColor: color,
               borderColor: color,
               grouped: false,
@@ -108,7 +147,7 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
           scales: { x: categoryAxis("maxWorkers"), y: valueAxis("throughput (requests/s)") },
           plugins: { tooltip: tooltipUnit("requests/s") },
         },
-      },
+      }
     );
   }
   if (r.ratios && Object.keys(r.ratios).length) view.append(ratioTable([run]));

@@ -21,7 +21,7 @@ export function noRunsNotice(suite: SuiteName, runtime: RuntimeName): HTMLElemen
     code("npm run bench"),
     ", then rebuild the page with ",
     code("npm run dashboard"),
-    ".",
+    "."
   );
 }
 
@@ -36,8 +36,13 @@ export function failureList(cases: BenchCase[], prefix = ""): HTMLElement | unde
     "ul",
     { class: "failures" },
     ...failed.map((c) =>
-      el("li", {}, el("strong", {}, `${prefix}${c.name}: ${c.status ?? "no statistics"}`), c.error ? ` — ${c.error}` : ""),
-    ),
+      el(
+        "li",
+        {},
+        el("strong", {}, `${prefix}${c.name}: ${c.status ?? "no statistics"}`),
+        c.error ? ` — ${c.error}` : ""
+      )
+    )
   );
 }
 

@@ -25,24 +25,35 @@ function lines(runs: LoadedFile[]): Map<string, (number | null)[]> {
     out.set(
       key,
       runs.map((r) => {
-        const values = r.result.cases.filter((c) => keyFor(c, collapse) === key && isOk(c)).map((c) => c.stats!.throughput);
+        const values = r.result.cases
+          .filter((c) => keyFor(c, collapse) === key && isOk(c))
+          .map((c) => c.stats!.throughput);
         return values.length ? Math.max(...values) : null;
-      }),
+      })
     );
   }
   return out;
 }
 
-const runLabel = (r: LoadedFile) => `${fmtDate(r.result.date).slice(0, 10)} · ${shortSha(r.result.commit)}${r.result.mode === "ci" ? " (ci)" : ""}`;
+const runLabel = (r: LoadedFile) =>
+  `${fmtDate(r.result.date).slice(0, 10)} · ${shortSha(r.result.commit)}${r.result.mode === "ci" ? " (ci)" : ""}`;
 
 /** (d) Each suite's figures across runs, so a regression shows as a drop. */
 export function renderHistory(root: HTMLElement, ctx: ViewContext): void {
   const rt = RUNTIME_LABEL[ctx.runtime];
-  const view = section("history", "History", `Each suite's figures across runs on ${rt}, oldest to newest, labelled by date and commit: a regression shows as a drop.`);
+  const view = section(
+    "history",
+    "History",
+    `Each suite's figures across runs on ${rt}, oldest to newest, labelled by date and commit: a regression shows as a drop.`
+  );
   root.append(view);
-  const suites = SUITES.map((suite) => ({ suite, runs: runsOf(ctx.results, suite, ctx.runtime) })).filter((s) => s.runs.length > 1);
+  const suites = SUITES.map((suite) => ({ suite, runs: runsOf(ctx.results, suite, ctx.runtime) })).filter(
+    (s) => s.runs.length > 1
+  );
   if (suites.length === 0) {
-    view.append(notice("info", `History appears once a suite has more than one result file for ${rt}; each has at most one now.`));
+    view.append(
+      notice("info", `History appears once a suite has more than one result file for ${rt}; each has at most one now.`)
+    );
     return;
   }
   const charts = grid();
@@ -59,16 +70,21 @@ export function renderHistory(root: HTMLElement, ctx: ViewContext): void {
       {
         id: `history-${suite}`,
         title: `${suite}: throughput across runs`,
-        caption: `Tasks per second of ${collapse ? "the best setting of each task kind and executor" : "each case"} in the ${runs.length} ${suite} runs on ${rt}, on ${m.cpuModel} (${m.cpus} CPUs) for the newest run.`,
+        caption: `Tasks per second of ${
+          collapse ? "the best setting of each task kind and executor" : "each case"
+        } in the ${runs.length} ${suite} runs on ${rt}, on ${m.cpuModel} (${m.cpus} CPUs) for the newest run.`,
       },
       {
         type: "line",
         data: { labels: runs.map(runLabel), datasets },
         options: {
-          scales: { x: categoryAxis("run (date · commit)"), y: valueAxis("throughput (tasks/s, log scale)", { log: true }) },
+          scales: {
+            x: categoryAxis("run (date · commit)"),
+            y: valueAxis("throughput (tasks/s, log scale)", { log: true }),
+          },
           plugins: { tooltip: tooltipUnit("tasks/s") },
         },
-      },
+      }
     );
     const ratioNames = unique(runs.flatMap((r) => Object.keys(r.result.ratios ?? {})));
     if (ratioNames.length) {
@@ -77,7 +93,7 @@ export function renderHistory(root: HTMLElement, ctx: ViewContext): void {
         {
           id: `history-${suite}-ratios`,
           title: `${suite}: ratios across runs`,
-          caption: `The ${suite} suite's summary ratios (measured within each run, so machines and load cancel out) across ${runs.length} runs on ${rt}.`,
+          caption: `The ${suite} suite's summary ratios, each measured within one run so machine and load cancel out, across ${runs.length} runs on ${rt}, on ${m.cpuModel} (${m.cpus} CPUs) for the newest run.`,
         },
         {
           type: "line",
@@ -85,14 +101,20 @@ export function renderHistory(root: HTMLElement, ctx: ViewContext): void {
             labels: runs.map(runLabel),
             datasets: ratioNames.map((name, i) => {
               const color = colorFor(`ratio-${i}`, i);
-              return { label: name, data: runs.map((r) => r.result.ratios?.[name] ?? null), borderColor: color, backgroundColor: color, pointRadius: 3 };
+              return {
+                label: name,
+                data: runs.map((r) => r.result.ratios?.[name] ?? null),
+                borderColor: color,
+                backgroundColor: color,
+                pointRadius: 3,
+              };
             }),
           },
           options: {
             scales: { x: categoryAxis("run (date · commit)"), y: valueAxis("ratio (×)") },
             plugins: { tooltip: tooltipUnit("×") },
           },
-        },
+        }
       );
     }
   }

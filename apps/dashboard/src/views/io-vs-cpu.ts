@@ -19,7 +19,7 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
   const view = section(
     "io-vs-cpu",
     "IO-bound vs CPU-bound",
-    "Which executor to use: the async pool should scale IO-bound work with concurrency and do nothing for CPU-bound work; the worker pool should scale CPU-bound work up to the core count.",
+    "Which executor to use: the async pool should scale IO-bound work with concurrency and do nothing for CPU-bound work; the worker pool should scale CPU-bound work up to the core count."
   );
   root.append(view);
 
@@ -38,9 +38,14 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
   for (const kind of kinds) {
     const ofKind = (r: LoadedFile) => r.result.cases.filter((c) => (c.labels.taskKind ?? "task") === kind);
     const widths = unique(
-      runs.flatMap((r) => ofKind(r).map((c) => c.labels.maxWorkers).filter((w): w is number => typeof w === "number")),
+      runs.flatMap((r) =>
+        ofKind(r)
+          .map((c) => c.labels.maxWorkers)
+          .filter((w): w is number => typeof w === "number")
+      )
     ).sort((a, b) => a - b);
-    const speedup = ctx.metric === "speedup" && runs.every((r) => ofKind(r).some((c) => c.labels.executor === SEQUENTIAL && isOk(c)));
+    const speedup =
+      ctx.metric === "speedup" && runs.every((r) => ofKind(r).some((c) => c.labels.executor === SEQUENTIAL && isOk(c)));
 
     const datasets: ChartDataset<"line", (number | null)[]>[] = [];
     const failed: BenchCase[] = [];
@@ -86,7 +91,9 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
       ? `Speedup over running the ${kind} tasks one after another in the main thread`
       : `Tasks per second of the ${kind} task`;
     const where = ctx.compareRuntimes
-      ? `on ${runs.map((r) => `${RUNTIME_LABEL[r.result.runtime.name]} ${r.result.runtime.version}`).join(", ")}, ${first.machine.cpuModel} (${first.machine.cpus} CPUs)`
+      ? `on ${runs.map((r) => `${RUNTIME_LABEL[r.result.runtime.name]} ${r.result.runtime.version}`).join(", ")}, ${
+          first.machine.cpuModel
+        } (${first.machine.cpus} CPUs)`
       : `on ${describeRun(first)}`;
     addChart(
       charts,
@@ -107,7 +114,7 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
           plugins: { tooltip: tooltipUnit(speedup ? "×" : "tasks/s") },
           interaction: { mode: "index", intersect: false },
         },
-      },
+      }
     );
   }
   if (ctx.metric === "speedup" && !runs.every((r) => r.result.cases.some((c) => c.labels.executor === SEQUENTIAL))) {

@@ -17,7 +17,7 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
   const view = section(
     "ordered-vs-unordered",
     "Ordered vs unordered",
-    "What input order costs: map yields results in input order, so one slow early task holds back every later result; submit + asCompleted yields each result as it completes.",
+    "What input order costs: map yields results in input order, so one slow early task holds back every later result; submit + asCompleted yields each result as it completes."
   );
   root.append(view);
   const run = latestRun(ctx.results, "ordered-vs-unordered", ctx.runtime);
@@ -41,7 +41,9 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
       {
         id: `ordered-arrivals-${executor}`,
         title: `Arrival timeline: ${executor}`,
-        caption: `Results received by the consumer over time for ${tasks} tasks of mixed duration on ${executor}, on ${describeRun(r)}.`,
+        caption: `Results received by the consumer over time for ${tasks} tasks of mixed duration on ${executor}, on ${describeRun(
+          r
+        )}.`,
         ...(cases.some((c) => (c.status ?? "ok") !== "ok") ? { footer: failureList(cases)! } : {}),
       },
       {
@@ -68,7 +70,7 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
           plugins: { tooltip: tooltipUnit("results") },
           interaction: { mode: "nearest", intersect: false },
         },
-      },
+      }
     );
   }
 
@@ -76,22 +78,35 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
   const table = el(
     "table",
     { class: "metrics" },
-    el("thead", {}, el("tr", {}, ...["case", "first result", "mean time to a result", "total"].map((h) => el("th", {}, h)))),
+    el(
+      "thead",
+      {},
+      el("tr", {}, ...["case", "first result", "mean time to a result", "total"].map((h) => el("th", {}, h)))
+    ),
     el(
       "tbody",
       {},
       ...metricCases.map((c) => {
         const cell = (v: number | undefined) => el("td", {}, v === undefined ? "—" : fmtMs(v));
-        return el("tr", {}, el("td", {}, c.name), cell(firstResultMs(c)), cell(c.metrics?.["meanResultMs"]), cell(c.metrics?.["totalMs"] ?? arrivalsOf(c).at(-1)?.t));
-      }),
-    ),
+        return el(
+          "tr",
+          {},
+          el("td", {}, c.name),
+          cell(firstResultMs(c)),
+          cell(c.metrics?.["meanResultMs"]),
+          cell(c.metrics?.["totalMs"] ?? arrivalsOf(c).at(-1)?.t)
+        );
+      })
+    )
   );
   addChart(
     charts,
     {
       id: "ordered-first-result",
       title: "Time to first result",
-      caption: `Milliseconds from the call until the consumer holds its first result, per executor and ordering, on ${describeRun(r)}.`,
+      caption: `Milliseconds from the call until the consumer holds its first result, per executor and ordering, on ${describeRun(
+        r
+      )}.`,
       footer: table,
     },
     {
@@ -103,8 +118,10 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
           return {
             label: ordering,
             data: executors.map((executor) => {
-              const c = r.cases.find((x) => (x.labels.executor ?? "executor") === executor && (x.labels.ordering ?? x.name) === ordering);
-              return c ? (firstResultMs(c) ?? null) : null;
+              const c = r.cases.find(
+                (x) => (x.labels.executor ?? "executor") === executor && (x.labels.ordering ?? x.name) === ordering
+              );
+              return c ? firstResultMs(c) ?? null : null;
             }),
             backgroundColor: color,
             borderColor: color,
@@ -115,6 +132,6 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
         scales: { x: categoryAxis("executor"), y: valueAxis("time to first result (ms)") },
         plugins: { tooltip: tooltipUnit("ms") },
       },
-    },
+    }
   );
 }

@@ -41,7 +41,7 @@ export function renderOther(root: HTMLElement, ctx: ViewContext): void {
           scales: { x: categoryAxis("case"), y: valueAxis("throughput (tasks/s)") },
           plugins: { tooltip: tooltipUnit("tasks/s") },
         },
-      },
+      }
     );
     if (r.ratios && Object.keys(r.ratios).length) view.append(ratioTable([run]));
   }

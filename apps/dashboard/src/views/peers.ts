@@ -49,7 +49,7 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
   const view = section(
     "peers",
     "Us against the peer pools",
-    "Tiny tasks (x => x * x) through each pool, per runtime; raw postMessage is the ceiling. A pool that hangs or fails on a runtime is marked ✕ in red and listed under the chart.",
+    "Tiny tasks (x => x * x) through each pool, per runtime; raw postMessage is the ceiling. A pool that hangs or fails on a runtime is marked ✕ in red and listed under the chart."
   );
   root.append(view);
   const runs = (["node", "bun", "deno"] as RuntimeName[])
@@ -64,7 +64,9 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
   const groups = unique(runs.flatMap((r) => r.result.cases.map((c) => c.group ?? "peers")));
   for (const group of groups) {
     const casesOf = (r: LoadedFile) => r.result.cases.filter((c) => (c.group ?? "peers") === group);
-    const peers = unique(runs.flatMap((r) => casesOf(r).map(peerOf))).sort((a, b) => Number(b === US) - Number(a === US));
+    const peers = unique(runs.flatMap((r) => casesOf(r).map(peerOf))).sort(
+      (a, b) => Number(b === US) - Number(a === US)
+    );
     const statuses: (string | null)[][] = [];
     const datasets = runs.map((run, i) => {
       const rt = run.result.runtime.name;
@@ -72,8 +74,8 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
       statuses.push(
         peers.map((p) => {
           const c = cases.find((x) => peerOf(x) === p);
-          return c && !isOk(c) ? (c.status ?? "failed") : null;
-        }),
+          return c && !isOk(c) ? c.status ?? "failed" : null;
+        })
       );
       const color = colorFor(rt, i);
       return {
@@ -86,9 +88,15 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
         borderColor: color,
       };
     });
-    const failures = el("div", {}, ...runs.map((r) => failureList(casesOf(r), `${RUNTIME_LABEL[r.result.runtime.name]}: `)));
+    const failures = el(
+      "div",
+      {},
+      ...runs.map((r) => failureList(casesOf(r), `${RUNTIME_LABEL[r.result.runtime.name]}: `))
+    );
     const m = runs[0]!.result.machine;
-    const when = runs.map((r) => `${RUNTIME_LABEL[r.result.runtime.name]} ${fmtDate(r.result.date)} (${shortSha(r.result.commit)})`).join(", ");
+    const when = runs
+      .map((r) => `${RUNTIME_LABEL[r.result.runtime.name]} ${fmtDate(r.result.date)} (${shortSha(r.result.commit)})`)
+      .join(", ");
     addChart(
       charts,
       {
@@ -105,7 +113,7 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
           plugins: { tooltip: tooltipUnit("tasks/s") },
         },
         plugins: [failureMarks(statuses)],
-      },
+      }
     );
   }
   const ratioRuns = runs.filter((r) => r.result.ratios && Object.keys(r.result.ratios).length > 0);

@@ -6,19 +6,37 @@ import type { LoadedFile } from "../load.js";
 export function ratioTable(runs: LoadedFile[]): HTMLElement {
   const names = unique(runs.flatMap((r) => Object.keys(r.result.ratios ?? {})));
   return el(
-    "table",
-    { class: "metrics ratios" },
-    el("caption", {}, "Ratios measured within each run (higher is better for us)"),
-    el("thead", {}, el("tr", {}, el("th", {}, "ratio"), ...runs.map((r) => el("th", {}, RUNTIME_LABEL[r.result.runtime.name])))),
+    "figure",
+    { class: "card ratios" },
+    el("h3", {}, "Ratios"),
     el(
-      "tbody",
-      {},
-      ...names.map((n) =>
-        el("tr", {}, el("td", {}, n), ...runs.map((r) => {
-          const v = r.result.ratios?.[n];
-          return el("td", {}, v === undefined ? "—" : `${v.toFixed(2)}×`);
-        })),
-      ),
+      "p",
+      { class: "caption" },
+      "Each measured within one run, so the machine and its load cancel out; above 1× means we are ahead."
     ),
+    el(
+      "table",
+      { class: "metrics" },
+      el(
+        "thead",
+        {},
+        el("tr", {}, el("th", {}, "ratio"), ...runs.map((r) => el("th", {}, RUNTIME_LABEL[r.result.runtime.name])))
+      ),
+      el(
+        "tbody",
+        {},
+        ...names.map((n) =>
+          el(
+            "tr",
+            {},
+            el("td", {}, n),
+            ...runs.map((r) => {
+              const v = r.result.ratios?.[n];
+              return el("td", {}, v === undefined ? "—" : `${v.toFixed(2)}×`);
+            })
+          )
+        )
+      )
+    )
   );
 }

@@ -43,6 +43,9 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
     state = "exited";
     // Stops Deno's host-side polling for this worker, which may not have noticed it is gone.
     worker.terminate();
+    // A worker terminated while ref'd (aborted mid-task, busy in a loop) stays ref'd in
+    // Deno 2 and holds the process open forever: drop our ref with it.
+    ref(false);
     events.exit(code, error);
   };
 

@@ -30,10 +30,12 @@ function runCallback(fn: StoredCallback, future: Future<unknown>): void {
  */
 // Friend access for wait(FIRST_EXCEPTION): whether a finished future failed, synchronously.
 let failedOf: (future: Future<unknown>) => boolean;
+let valueOf: (future: Future<unknown>) => unknown;
 
 export class Future<T = unknown> implements PromiseLike<T> {
   static {
     failedOf = (future) => future.#failed;
+    valueOf = (future) => future.#value;
   }
 
   #state: FutureState = "pending";
@@ -208,6 +210,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
 /** @internal True if a finished future holds an error (not for cancelled ones). */
 export function hasFailed(future: Future<unknown>): boolean {
   return future.state === "finished" && failedOf(future);
+}
+
+/** @internal The value of a future that finished without an error (no promise involved). */
+export function resultOf<T>(future: Future<T>): T {
+  return valueOf(future) as T;
 }
 
 /** True for a {@link Future} (of this copy of the library, or any object shaped like one). */

@@ -1,6 +1,6 @@
 import { CancelledError, TimeoutError } from "./errors.js";
 import { ChunkError, type Executor, type MapOptions, type Task } from "./executor.js";
-import { Future } from "./future.js";
+import { Future, hasFailed, resultOf } from "./future.js";
 import { Queue } from "./queue.js";
 import { checkInteger, checkOptions, checkTimeout } from "./validate.js";
 
@@ -75,9 +75,37 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
   }
 
   next(): Promise<IteratorResult<R, undefined>> {
+    if (this.#busy === undefined) {
+      // Fast path, no async frame: the next value is already here.
+      const values = this.#values;
+      if (values !== undefined && this.#valueIndex < values.length) {
+        this.#index++;
+        return Promise.resolve({ done: false, value: values[this.#valueIndex++] as R });
+      }
+      const slot = values === undefined ? this.#slots.peek() : undefined;
+      if (slot !== undefined && slot.state === "finished" && !hasFailed(slot)) {
+        this.#slots.shift();
+        this.#refill();
+        if (this.#chunksize > 1) {
+          this.#values = resultOf(slot) as unknown[];
+          this.#valueIndex = 0;
+          return this.next();
+        }
+        this.#index++;
+        return Promise.resolve({ done: false, value: resultOf(slot) as R });
+      }
+    }
     // Calls are served one at a time, in order, as an async generator would.
     const run = this.#busy ? this.#busy.then(() => this.#next(), () => this.#next()) : this.#next();
-    this.#busy = run;
+    const busy = run.then(
+      () => {
+        if (this.#busy === busy) this.#busy = undefined;
+      },
+      () => {
+        if (this.#busy === busy) this.#busy = undefined;
+      },
+    );
+    this.#busy = busy;
     return run;
   }
 

@@ -169,6 +169,15 @@ export function testAdapter(options: ConformanceOptions): void {
     assert.ok(Number.isInteger(cpus) && cpus >= 1, `cpuCount() = ${cpus}`);
   });
 
+  test(`${name}: its worker entry (core's runner on this port) loads and waits for work`, async () => {
+    const worker = new Recorder(adapter, adapter.workerUrl, { name: "entry" });
+    await sleep(500);
+    assert.deepEqual(worker.exits, [], worker.describe());
+    worker.handle.terminate();
+    await worker.exit();
+    await worker.assertExitedOnce();
+  });
+
   test(`${name}: messages round-trip by structured clone`, async () => {
     const worker = await ready(adapter, fixture, { name: "echo" });
     const value = { n: 1.5, s: "ü", big: 10n, date: new Date(0), map: new Map([[1, [2, 3]]]), nested: [{ a: undefined }] };

@@ -105,11 +105,18 @@ export class AsyncPoolExecutor extends Executor {
   }
 
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`submitWith: options must be an object, got ${describeValue(options)}`);
+    }
     checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
-    const future = this.submit(fn, ...args);
     const signal = options.signal;
     const timeout = options.timeout;
+    // Checked before submitting: a call whose options are rejected must not run.
     if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
+    if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.addEventListener !== "function")) {
+      throw new TypeError(`submitWith signal must be an AbortSignal, got ${describeValue(signal)}`);
+    }
+    const future = this.submit(fn, ...args);
     const abort = (reason: unknown) => {
       // A call already running here cannot be stopped (it shares this thread); its future
       // rejects now and its slot is freed when the call itself settles.
@@ -136,12 +143,20 @@ export class AsyncPoolExecutor extends Executor {
     checkOptions(options, ["wait", "cancelFutures"], "shutdown");
     this.#shutdown = true;
     if (options?.cancelFutures) {
-      for (const task of this.#queue.drain()) if (task.cancel()) this.#cancelled++;
+      for (const task of this.#queue.drain()) {
+        if (task.cancel()) this.#cancelled++;
+        else this.#failed++; // aborted by submitWith while queued
+      }
     }
     if (options?.wait === false) return;
     if (this.#queue.size === 0 && this.#inFlight === 0) return;
     this.#idle ??= new Promise((resolve) => (this.#resolveIdle = resolve));
     return this.#idle;
+  }
+
+  /** @internal `chunksize` is validated by `map` and then ignored, as Python's ThreadPoolExecutor does. */
+  override _chunksize(): number {
+    return 1;
   }
 
   stats(): ExecutorStats {
@@ -184,6 +199,10 @@ export class AsyncPoolExecutor extends Executor {
       while (this.#inFlight < this.#limit) {
         const task = this.#queue.shift();
         if (task === undefined) break;
+        if (task.state === "finished") {
+          this.#failed++; // aborted by submitWith while queued: never runs
+          continue;
+        }
         if (!task.setRunningOrNotifyCancel()) {
           this.#cancelled++;
           continue;
@@ -250,7 +269,8 @@ export class AsyncPoolExecutor extends Executor {
     const fail = (error: unknown) => {
       this.#broken = new BrokenExecutorError("the initializer failed: the executor cannot run work", { cause: error });
       for (const task of this.#queue.drain()) {
-        if (task.setRunningOrNotifyCancel()) {
+        if (task.state === "finished") this.#failed++;
+        else if (task.setRunningOrNotifyCancel()) {
           task.setException(this.#broken);
           this.#failed++;
         } else this.#cancelled++;

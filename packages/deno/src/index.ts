@@ -98,6 +98,10 @@ export const adapter: PoolAdapter = {
   workerUrl: new URL("./worker.js", import.meta.url),
   spawn,
   cpuCount: () => navigator.hardwareConcurrency,
+  // Deno's timers are plain numbers with no unref(); its own switch is Deno.unrefTimer.
+  unrefTimer(timer) {
+    (globalThis as unknown as { Deno: { unrefTimer(id: number): void } }).Deno.unrefTimer(timer as unknown as number);
+  },
 };
 
 registerCpuCount(adapter.cpuCount);

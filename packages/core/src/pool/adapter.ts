@@ -54,7 +54,11 @@ export interface PoolAdapter {
   readonly name: string;
   /** The module the adapter's workers run: imports core's worker runner and connects it. */
   readonly workerUrl: URL;
-  /** Start a worker running the module at `url`. Events are delivered through `events`. */
+  /**
+   * Start a worker running the module at `url`. Events are delivered through `events`.
+   * The worker starts unref'd (it does not keep the process alive); the engine calls
+   * `ref()` while it has work in flight.
+   */
   spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle;
   /** How many CPUs the runtime reports (the default `maxWorkers`). */
   cpuCount(): number;

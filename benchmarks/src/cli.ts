@@ -1,0 +1,152 @@
+// The benchmark command line.
+//
+//   node dist/cli.js run [--suite a,b] [--quick] [--only text]      this runtime, in this process
+//   node dist/cli.js run --all-runtimes                             node, bun and deno, one child each
+//   node dist/cli.js run --runtime bun                              one other runtime, as a child
+//   node dist/cli.js ci  [--all-runtimes] [--write-baseline]        reduced set + the regression gate
+//   node dist/cli.js list                                           the suites
+//
+// `run` prints a summary table (one row per figure: ours, baseline, ratio, target, met?) and
+// writes one result file per suite to benchmarks/results/. `ci` runs the reduced set and
+// compares each gated ratio with benchmarks/baseline.json (see src/ci/tolerances.ts).
+import { readFileSync, writeFileSync } from "node:fs";
+import { compareWithBaseline, gateReport, type Baseline } from "./ci/gate.js";
+import { TOLERANCES } from "./ci/tolerances.js";
+import { runOnRuntimes } from "./harness/children.js";
+import { Progress } from "./harness/progress.js";
+import { writeResult, gitCommit } from "./harness/results.js";
+import { cpuCount, runtimeName, runtimeVersion } from "./harness/runtime.js";
+import { summaryTable, type RuntimeSummary, type SuiteSummary } from "./harness/summary.js";
+import { baselinePath } from "./ci/paths.js";
+import { SUITE_LIST } from "./suites/index.js";
+
+interface Args {
+  command: string;
+  suites: string[] | undefined;
+  allRuntimes: boolean;
+  runtime: string | undefined;
+  quick: boolean;
+  only: string | undefined;
+  summaryOut: string | undefined;
+  writeBaseline: boolean;
+}
+
+function parse(argv: string[]): Args {
+  const args: Args = { command: argv[0] ?? "run", suites: undefined, allRuntimes: false, runtime: undefined, quick: false, only: undefined, summaryOut: undefined, writeBaseline: false };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--suite" || a === "--suites") args.suites = value().split(",");
+    else if (a === "--all-runtimes") args.allRuntimes = true;
+    else if (a === "--runtime") args.runtime = value();
+    else if (a === "--quick") args.quick = true;
+    else if (a === "--only") args.only = value();
+    else if (a === "--summary-out") args.summaryOut = value();
+    else if (a === "--write-baseline") args.writeBaseline = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return args;
+}
+
+/** Runs the chosen suites here, writes their files, returns what the summary needs. */
+async function runHere(args: Args, mode: "full" | "ci"): Promise<RuntimeSummary> {
+  const suites = args.suites ? SUITE_LIST.filter((s) => args.suites!.includes(s.name)) : SUITE_LIST;
+  if (args.suites && suites.length !== args.suites.length) {
+    throw new Error(`unknown suite in ${args.suites.join(",")}; known: ${SUITE_LIST.map((s) => s.name).join(", ")}`);
+  }
+  const summary: RuntimeSummary = { runtime: runtimeName(), version: runtimeVersion(), suites: [] };
+  for (const suite of suites) {
+    const progress = new Progress(runtimeName(), suite.name);
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const entry: SuiteSummary = { suite: suite.name, seconds: 0, figures: [], problems: [] };
+    try {
+      const context = { mode, progress, cpus: cpuCount(), ...(args.only !== undefined ? { only: args.only } : {}) };
+      const output = await suite.run(context);
+      entry.file = writeResult(suite.name, mode, startedAt, output);
+      entry.figures = output.figures;
+      entry.problems = output.cases.filter((c) => c.status && c.status !== "ok").map((c) => `${c.name}: ${c.status} — ${c.error ?? ""}`);
+    } catch (error) {
+      entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      progress.note(`suite failed: ${entry.error}`);
+    }
+    entry.seconds = (performance.now() - t0) / 1000;
+    progress.done(entry.seconds);
+    summary.suites.push(entry);
+  }
+  return summary;
+}
+
+function readBaseline(): Baseline {
+  try {
+    return JSON.parse(readFileSync(baselinePath(), "utf8")) as Baseline;
+  } catch {
+    return { runtimes: {} };
+  }
+}
+
+/** Merges this run's gated ratios into baseline.json (only the runtimes that ran). */
+function writeBaselineFile(summaries: RuntimeSummary[]): void {
+  const baseline = readBaseline();
+  baseline.note = "Ratios of a reference `bench:ci` run (`node dist/cli.js ci --all-runtimes --write-baseline`); the gate compares each run with these within src/ci/tolerances.ts.";
+  baseline.commit = gitCommit();
+  baseline.date = new Date().toISOString();
+  for (const s of summaries) {
+    const ratios: { [name: string]: number } = {};
+    for (const suite of s.suites) for (const f of suite.figures) if (f.name in TOLERANCES && Number.isFinite(f.ratio)) ratios[f.name] = Number(f.ratio.toFixed(4));
+    baseline.runtimes[s.runtime] = ratios;
+  }
+  writeFileSync(baselinePath(), JSON.stringify(baseline, null, 2) + "\n");
+  console.log(`wrote ${baselinePath()}`);
+}
+
+async function main(): Promise<number> {
+  const args = parse(process.argv.slice(2));
+  if (args.command === "list") {
+    for (const s of SUITE_LIST) console.log(`${s.name.padEnd(22)} ${s.description}`);
+    return 0;
+  }
+  if (args.command !== "run" && args.command !== "ci") throw new Error(`unknown command ${args.command}; use run, ci or list`);
+  const mode = args.command === "ci" || args.quick ? "ci" : "full";
+  const t0 = performance.now();
+  let summaries: RuntimeSummary[];
+  if (args.allRuntimes || args.runtime !== undefined) {
+    const wanted = args.allRuntimes ? ["node", "bun", "deno"] : [args.runtime!];
+    const forward = process.argv.slice(2).filter((a, i, all) => a !== "--all-runtimes" && a !== "--write-baseline" && a !== "--runtime" && all[i - 1] !== "--runtime");
+    summaries = await runOnRuntimes(wanted, forward);
+  } else {
+    summaries = [await runHere(args, mode)];
+  }
+  if (args.summaryOut !== undefined) {
+    writeFileSync(args.summaryOut, JSON.stringify(summaries[0]));
+    return 0;
+  }
+  console.log("\n" + summaryTable(summaries));
+  console.log(`\ntotal: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const broken = summaries.some((s) => s.suites.some((x) => x.error !== undefined));
+  if (args.command !== "ci") return broken ? 1 : 0;
+  if (args.writeBaseline) {
+    writeBaselineFile(summaries);
+    return 0;
+  }
+  const measured = summaries.map((s) => ({ runtime: s.runtime, figures: s.suites.flatMap((x) => x.figures) }));
+  const report = compareWithBaseline(readBaseline(), measured, { partial: args.only !== undefined || args.suites !== undefined });
+  console.log("\n" + gateReport(report));
+  return report.ok && !broken ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Pools and servers are shut down by each suite; a peer that leaked a handle must not keep us alive.
+    setTimeout(() => process.exit(code), 200).unref?.();
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

@@ -2,17 +2,32 @@ import { TimeoutError } from "./errors.js";
 import { type Future, isFuture } from "./future.js";
 import { checkOptions, checkTimeout, describeValue } from "./validate.js";
 
-/**
- * An async iterator of futures. Declared here rather than as the global
- * `AsyncIterableIterator<F>`: TypeScript types `for await` over that as the *awaited*
- * element, and a Future is thenable, so `f` would lose its type. With `next()` returning
- * `Promise<IteratorResult<F>>` in an interface of our own, `f` keeps its future type.
- */
-export interface FutureIterator<F> {
+/** The iterator itself: `next()` gives the futures (not their values). */
+export interface FutureIteratorObject<F> {
   next(): Promise<IteratorResult<F, undefined>>;
   return(): Promise<IteratorResult<F, undefined>>;
-  [Symbol.asyncIterator](): FutureIterator<F>;
+  [Symbol.asyncIterator](): FutureIteratorObject<F>;
 }
+
+declare const alias: unique symbol;
+/** @internal The same iterator under a second name; see {@link FutureIterator}. */
+export interface FutureIteratorAlias<F> extends FutureIteratorObject<F> {
+  readonly [alias]?: true;
+}
+
+/**
+ * An async iterator of futures, typed so that `for await (const f of it)` gives `f` the
+ * future's own type.
+ *
+ * Declared as our own interface, not the global `AsyncIterableIterator<F>`: TypeScript
+ * types `for await` over the global one as the *awaited* element, and a Future is
+ * thenable, so `f` would become its value. And declared as a union of two names for the
+ * same shape: TypeScript 5.x/6.x compute a `for await` element type afresh (the future)
+ * the first time they meet an iterable type and from a cache (awaited: the value) on later
+ * loops over that same type — but a union's iteration types are cached as computed, so
+ * every loop agrees (TypeScript 7 needs no trick; tested in the packaging type tests).
+ */
+export type FutureIterator<F> = FutureIteratorObject<F> | FutureIteratorAlias<F>;
 
 export interface AsCompletedOptions {
   /** ms from the call after which `next()` rejects with `TimeoutError` if futures remain. @default Infinity */
@@ -21,7 +36,7 @@ export interface AsCompletedOptions {
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
 
-class AsCompleted<F extends Future<unknown>> implements FutureIterator<F> {
+class AsCompleted<F extends Future<unknown>> implements FutureIteratorObject<F> {
   // Futures already done (at the call, or since) and not yet yielded, in completion order.
   #ready: F[] = [];
   #head = 0;

@@ -1,7 +1,7 @@
 export { FuturesError, CancelledError, TimeoutError, InvalidStateError, ShutdownError, BrokenExecutorError, WorkerExitedError, UntrustedTaskError } from "./errors.js";
 export { Future, type FutureState, type DoneCallback } from "./future.js";
 export { FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen } from "./constants.js";
-export { asCompleted, type AsCompletedOptions, type FutureIterator } from "./as-completed.js";
+export { asCompleted, type AsCompletedOptions, type FutureIterator, type FutureIteratorObject } from "./as-completed.js";
 export { wait, type WaitOptions, type WaitResult } from "./wait.js";
 export { Executor, ChunkError, type MapOptions, type ShutdownOptions, type SubmitOptions, type Task } from "./executor.js";
 export { AsyncPoolExecutor, type AsyncPoolOptions } from "./async-pool.js";

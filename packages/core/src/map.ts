@@ -40,6 +40,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
   #wakeConsumer: (() => void) | undefined = undefined;
   #pumping = false;
   #busy: Promise<unknown> | undefined = undefined;
+  #first = true;
 
   constructor(executor: Executor, fn: Task<[T], unknown>, items: Iterable<T> | AsyncIterable<T>, options: MapOptions | undefined) {
     checkOptions(options, ["timeout", "chunksize", "buffersize"], "map");
@@ -192,10 +193,17 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
           ? this.#executor._submitChunk(this.#fn as Task<[unknown], unknown>, chunk)
           : this.#executor.submit(this.#fn, chunk[0] as T);
     } catch (error) {
-      // e.g. ShutdownError: thrown where that result would have been
+      // The first call failing to schedule (ShutdownError, a task that is not a function)
+      // fails the map call itself, as in Python; a later one is thrown where its result
+      // would have been.
+      if (this.#first && !this.#async) {
+        this.#endSource();
+        throw error;
+      }
       slot = failed(error);
       this.#endSource();
     }
+    this.#first = false;
     this.#slots.push(slot);
   }
 

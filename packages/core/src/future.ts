@@ -44,7 +44,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   #failed = false;
   // One callback is the common case (an iterator or a waiting promise): keep it unboxed.
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
+  // The promise behind result()/then, made on first use and settled directly by #settle.
   #promise: Promise<T> | undefined = undefined;
+  #resolve: StoredCallback | undefined = undefined;
+  #reject: StoredCallback | undefined = undefined;
 
   /** `"pending" | "running" | "cancelled" | "finished"`. */
   get state(): FutureState {
@@ -92,11 +95,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (state === "finished") return this.#failed ? Promise.reject(this.#error) : Promise.resolve(this.#value as T);
     if (state === "cancelled") return Promise.reject(new CancelledError());
     this.#promise ??= new Promise<T>((resolve, reject) => {
-      this.addDoneCallback((f) => {
-        if (f.#state === "cancelled") reject(new CancelledError());
-        else if (f.#failed) reject(f.#error);
-        else resolve(f.#value as T);
-      });
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
     if (timeout === undefined || timeout === Infinity) return this.#promise;
     return this.#withTimeout(this.#promise, timeout);
@@ -183,6 +183,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   #settle(): void {
+    const resolve = this.#resolve;
+    if (resolve !== undefined) {
+      const reject = this.#reject!;
+      this.#resolve = this.#reject = undefined;
+      if (this.#state === "cancelled") reject(new CancelledError());
+      else if (this.#failed) reject(this.#error);
+      else resolve(this.#value);
+    }
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
     this.#callbacks = undefined;

@@ -1,5 +1,9 @@
 import type { Suite } from "./suite.js";
 import { ioVsCpu } from "./io-vs-cpu.js";
+import { orderedVsUnordered } from "./ordered-vs-unordered.js";
+import { peers } from "./peers.js";
+import { autoSizing } from "./auto-sizing.js";
+import { load } from "./load.js";
 
 /** Every suite, in the order `bench` runs them. */
-export const SUITE_LIST: Suite[] = [ioVsCpu];
+export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, load];

@@ -44,3 +44,12 @@ export async function httpGet(url: string): Promise<number> {
 export function square(x: number): number {
   return x * x;
 }
+
+/** Busy for `ms`: a CPU-bound task of a set duration. Returns `ms` so the caller can check it. */
+export function spin(ms: number): number {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+  return ms;
+}

@@ -1,0 +1,3 @@
+import workerpool from "workerpool";
+
+workerpool.worker({ square: (x: number) => x * x });

@@ -1,0 +1,192 @@
+import { figure, type Figure } from "../harness/figures.js";
+import { medianThroughput, statsFromSamples } from "../harness/stats.js";
+import type { BenchCase } from "../results/index.js";
+import { sumOfSquares, type BenchName, type PeerName } from "../peers/adapter.js";
+import { PeerProcess } from "../peers/host.js";
+import type { MemoryResult } from "../cases/memory.js";
+import { expectedModSum } from "../cases/memory.js";
+import { selected, type Suite, type SuiteContext } from "./suite.js";
+
+const OURS = "@concurrent/futures";
+
+interface PeerCase {
+  group: string;
+  peer: PeerName;
+  /** Shown in the case name when one peer has several cases in a group. */
+  variant?: string;
+  bench: BenchName;
+  args: number[];
+  expect: number;
+  ops: number;
+}
+
+function fibOf(n: number): number {
+  let a = 0;
+  let b = 1;
+  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+  return a;
+}
+
+/**
+ * Issue 4's comparisons, each peer in its own child process (killed at a time limit, so a
+ * peer that hangs on a runtime is recorded, not waited for). Rounds are interleaved over the
+ * peers of a group; ratios use median iteration times.
+ */
+export const peers: Suite = {
+  name: "peers",
+  description: "us against piscina, tinypool, workerpool, poolifier, p-limit and raw postMessage: tiny submit, map with chunksize, round trip, CPU speedup, async, memory",
+  async run(context: SuiteContext) {
+    const ci = context.mode === "ci";
+    const p = {
+      workers: 2,
+      tinyTasks: ci ? 10_000 : 20_000,
+      mapItems: ci ? 50_000 : 100_000,
+      mapChunksize: 256,
+      roundTrips: 50,
+      fibN: 27,
+      fibTasks: 64,
+      asyncTasks: 20_000,
+      asyncConcurrency: 16,
+      memoryItems: ci ? 200_000 : 1_000_000,
+      memoryBuffersize: 16,
+      rounds: ci ? 3 : 5,
+      iterations: ci ? 2 : 3,
+      timeMs: 400,
+      callTimeoutMs: ci ? 15_000 : 30_000,
+      cpus: context.cpus,
+    };
+    const tinyPeers: PeerName[] = [OURS, "piscina", "tinypool", "workerpool", "poolifier", "raw-postMessage", "raw-postMessage-batched"];
+    const groups: PeerCase[][] = ([
+      tinyPeers.map((peer) => ({ group: "tiny-submit", peer, bench: "tinySubmit", args: [p.tinyTasks], expect: sumOfSquares(p.tinyTasks), ops: p.tinyTasks })),
+      [
+        { group: "tiny-map", peer: OURS, variant: `map chunksize=${p.mapChunksize}`, bench: "tinyMap", args: [p.mapItems, p.mapChunksize], expect: sumOfSquares(p.mapItems), ops: p.mapItems },
+        { group: "tiny-map", peer: OURS, variant: "map automatic chunksize", bench: "tinyMap", args: [p.mapItems], expect: sumOfSquares(p.mapItems), ops: p.mapItems },
+        { group: "tiny-map", peer: "raw-postMessage", variant: "one item per message", bench: "tinyMap", args: [p.mapItems], expect: sumOfSquares(p.mapItems), ops: p.mapItems },
+        { group: "tiny-map", peer: "raw-postMessage-batched", variant: "256 items per message", bench: "tinyMap", args: [p.mapItems], expect: sumOfSquares(p.mapItems), ops: p.mapItems },
+      ],
+      ([OURS, "raw-postMessage", "piscina", "tinypool", "workerpool", "poolifier"] as PeerName[]).map((peer) => ({
+        group: "roundtrip", peer, bench: "roundTrip", args: [p.roundTrips], expect: sumOfSquares(p.roundTrips), ops: p.roundTrips,
+      })),
+      ([OURS, "main-thread"] as PeerName[]).map((peer) => ({
+        group: "cpu-fib27", peer, bench: "fib", args: [p.fibN, p.fibTasks], expect: p.fibTasks * fibOf(p.fibN), ops: p.fibTasks,
+      })),
+      (["AsyncPoolExecutor", "p-limit"] as PeerName[]).map((peer) => ({
+        group: "async-trivial", peer, bench: "asyncTrivial", args: [p.asyncTasks, p.asyncConcurrency], expect: sumOfSquares(p.asyncTasks), ops: p.asyncTasks,
+      })),
+    ] as PeerCase[][]).map((g) => g.filter((c) => selected(context, c.group)));
+
+    const processes = new Map<PeerName, PeerProcess>();
+    const cases: BenchCase[] = [];
+    try {
+      // Every peer starts once and stays warm across the groups.
+      const needed = [...new Set(groups.flat().map((c) => c.peer))];
+      for (const [i, peer] of needed.entries()) {
+        context.progress.update(i + 1, needed.length, `starting ${peer}`);
+        const proc = new PeerProcess(peer);
+        processes.set(peer, proc);
+        if (!(await proc.start(p.workers, p.cpus, p.callTimeoutMs))) context.progress.note(`${peer}: ${proc.state} — ${proc.error}`);
+      }
+      for (const group of groups) {
+        if (group.length > 0) cases.push(...(await runGroup(group, processes, p, context)));
+      }
+    } finally {
+      await Promise.all([...processes.values()].map((proc) => proc.close()));
+    }
+    if (selected(context, "memory")) cases.push(await memoryCase(p, context));
+    return { parameters: p, cases, figures: figures(cases, p.cpus) };
+  },
+};
+
+function caseName(c: PeerCase): string {
+  return `${c.group} ${c.peer}${c.variant ? ` (${c.variant})` : ""}`;
+}
+
+async function runGroup(group: PeerCase[], processes: Map<PeerName, PeerProcess>, p: { rounds: number; iterations: number; timeMs: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
+  const samples = group.map(() => [] as number[]);
+  const errors: (string | undefined)[] = group.map(() => undefined);
+  for (let round = 0; round < p.rounds; round++) {
+    for (let k = 0; k < group.length; k++) {
+      const i = (k + round) % group.length;
+      const c = group[i]!;
+      const proc = processes.get(c.peer)!;
+      if (errors[i] !== undefined) continue;
+      context.progress.update(round * group.length + k + 1, p.rounds * group.length, `${caseName(c)} (round ${round + 1}/${p.rounds})`);
+      if (proc.state !== "ok") {
+        errors[i] = proc.error ?? proc.state;
+        continue;
+      }
+      const r = await proc.bench(c.bench, c.args, c.expect, { iterations: p.iterations, timeMs: p.timeMs, warmup: round === 0 ? 2 : 0, timeoutMs: p.callTimeoutMs });
+      if ("error" in r) {
+        errors[i] = r.error;
+        context.progress.note(`${caseName(c)}: ${proc.state === "ok" ? "failed" : proc.state} — ${r.error}`);
+      } else samples[i]!.push(...r.samples);
+    }
+  }
+  return group.map((c, i) => {
+    const out: BenchCase = { name: caseName(c), group: c.group, labels: { peer: c.peer, ...(c.variant ? { variant: c.variant } : {}) } };
+    const proc = processes.get(c.peer)!;
+    if (errors[i] !== undefined) {
+      out.status = proc.state === "timeout" ? "timeout" : "failed";
+      out.error = errors[i]!;
+    }
+    if (samples[i]!.length > 0) out.stats = statsFromSamples(samples[i]!, c.ops);
+    return out;
+  });
+}
+
+async function memoryCase(p: { memoryItems: number; memoryBuffersize: number; mapChunksize: number; workers: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase> {
+  context.progress.update(1, 1, `map over ${p.memoryItems} items with buffersize ${p.memoryBuffersize}: RSS`);
+  const proc = new PeerProcess(OURS);
+  const name = `memory ${OURS} map buffersize=${p.memoryBuffersize}`;
+  const out: BenchCase = { name, group: "memory", labels: { peer: OURS, executor: "WorkerPoolExecutor" } };
+  try {
+    const r = await proc.callFunction("../cases/memory.js", "mapBuffersize", ["WorkerPoolExecutor", p.memoryItems, p.memoryBuffersize, p.mapChunksize, p.workers], p.callTimeoutMs * 4);
+    if ("error" in r) {
+      out.status = proc.state === "timeout" ? "timeout" : "failed";
+      out.error = r.error;
+      return out;
+    }
+    const m = r.value as MemoryResult;
+    if (m.checksum !== expectedModSum(p.memoryItems)) {
+      out.status = "failed";
+      out.error = `wrong checksum ${m.checksum}, expected ${m.expected}`;
+    }
+    out.stats = statsFromSamples([m.rss.ms], p.memoryItems);
+    out.metrics = { rssBaseMB: m.rss.baseMB, rssPeakMB: m.rss.peakMB, rssExtraMB: m.rss.extraMB, rssEndMB: m.rss.endMB, items: p.memoryItems };
+    return out;
+  } finally {
+    await proc.close();
+  }
+}
+
+function tput(cases: BenchCase[], group: string, peer: string, variant?: string): number {
+  const c = cases.find((x) => x.group === group && x.labels.peer === peer && (variant === undefined || x.labels.variant === variant));
+  return c?.stats && c.status === undefined ? medianThroughput(c.stats) : NaN;
+}
+
+function figures(cases: BenchCase[], cpus: number): Figure[] {
+  const out: Figure[] = [];
+  const push = (f: Figure) => {
+    if (Number.isFinite(f.ours) && Number.isFinite(f.baseline)) out.push(f);
+  };
+  const ours = tput(cases, "tiny-submit", OURS);
+  push(figure("tiny-submit/raw-pipelined", "tiny submit: ours vs raw postMessage (1 msg/task)", ours, tput(cases, "tiny-submit", "raw-postMessage"), "tasks/s", { target: 0.5 }));
+  push(figure("tiny-submit/piscina", "tiny submit: ours vs piscina", ours, tput(cases, "tiny-submit", "piscina"), "tasks/s", { target: 5 }));
+  push(figure("tiny-submit/poolifier", "tiny submit: ours vs poolifier", ours, tput(cases, "tiny-submit", "poolifier"), "tasks/s", { target: 3 }));
+  push(figure("tiny-submit/tinypool", "tiny submit: ours vs tinypool", ours, tput(cases, "tiny-submit", "tinypool"), "tasks/s"));
+  push(figure("tiny-submit/workerpool", "tiny submit: ours vs workerpool", ours, tput(cases, "tiny-submit", "workerpool"), "tasks/s"));
+  const rawOne = tput(cases, "tiny-map", "raw-postMessage");
+  const chunked = cases.find((c) => c.group === "tiny-map" && c.labels.peer === OURS && String(c.labels.variant).includes("chunksize="));
+  push(figure("tiny-map-chunked/raw-pipelined", `map(${chunked?.labels.variant ?? "chunksize"}) vs raw postMessage 1 item/msg`, chunked?.stats && !chunked.status ? medianThroughput(chunked.stats) : NaN, rawOne, "tasks/s", { target: 3 }));
+  push(figure("tiny-map-auto/raw-pipelined", "map(automatic chunksize) vs raw postMessage 1 item/msg", tput(cases, "tiny-map", OURS, "map automatic chunksize"), rawOne, "tasks/s", { target: 3 }));
+  // Round trip: latency per task (ms), lower is better.
+  const latency = (peer: string) => 1000 / tput(cases, "roundtrip", peer);
+  push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms", { target: 1.5, better: "lower" }));
+  push(figure("cpu-fib27/main-thread", `64 × fib(27) on ${cpus} workers vs main thread (target 0.95 × cores)`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "main-thread"), "tasks/s", { target: Number((0.95 * cpus).toFixed(2)) }));
+  push(figure("async-trivial/p-limit", "AsyncPoolExecutor vs p-limit, trivial async tasks", tput(cases, "async-trivial", "AsyncPoolExecutor"), tput(cases, "async-trivial", "p-limit"), "tasks/s", { target: 1.5 }));
+  const mem = cases.find((c) => c.group === "memory");
+  if (mem?.metrics?.rssExtraMB !== undefined && mem.status === undefined) {
+    push(figure("map-buffersize/rss-100MB", `map over ${mem.metrics.items} items, buffersize: extra RSS vs 100 MB`, mem.metrics.rssExtraMB, 100, "MB", { target: 1, better: "lower" }));
+  }
+  return out;
+}

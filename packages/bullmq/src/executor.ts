@@ -144,7 +144,6 @@ export class QueueExecutor extends Executor {
   async #subscribe(connection: Connection, client: Redis, prefix: { prefix?: string }): Promise<void> {
     const top = (await client.xrevrange(this.#queue.toKey("events"), "+", "-", "COUNT", 1)) as [string, string[]][];
     const lastEventId = top[0]?.[0] ?? "0-0";
-    if (this.#closed) return;
     const events = new QueueEvents(this.#opts.queue, { connection: this.#client(connection, "events"), ...prefix, lastEventId, autorun: false });
     events.on("error", () => {});
     events.on("active", ({ jobId }) => this.#onActive(jobId));

@@ -34,6 +34,17 @@ function isRoot() {
 
 let installing;
 
+// Servers still running when the test process exits are killed with it, whatever the
+// tests did: a failed test must not leave a redis-server behind.
+const running = new Set();
+process.once("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+});
+
 /** The path of redis-server, installing Debian's package first when we can. */
 export async function findRedisServer() {
   const found = onPath("redis-server");
@@ -135,6 +146,7 @@ export async function startRedis(options = {}) {
       child.unref();
       child.stderr.destroy();
       const pid = child.pid;
+      running.add(pid);
       return {
         url: `redis://127.0.0.1:${port}`,
         host: "127.0.0.1",
@@ -155,6 +167,7 @@ export async function startRedis(options = {}) {
 
 async function stopPid(pid, child) {
   if (pid === undefined) return;
+  running.delete(pid);
   const alive = () => {
     try {
       process.kill(pid, 0);

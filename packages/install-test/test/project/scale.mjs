@@ -1,0 +1,3 @@
+export function scale(n) {
+  return n * 10;
+}

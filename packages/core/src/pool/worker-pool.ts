@@ -251,11 +251,20 @@ export class WorkerPoolExecutor extends Executor {
       const share = Math.ceil(this.#queue.size / ready);
       const n = workers.length;
       const first = this.#rotate++ % n;
-      for (let k = 0; k < n && this.#queue.size > 0; k++) {
-        const w = workers[(first + k) % n]!;
-        if (w.state !== "ready") continue;
-        const room = Math.min(this.#ahead - w.load, share, this.#maxTasks - w.sent);
-        if (room > 0) this.#send(w, room);
+      // Idle workers first. A call handed to a busy worker waits behind whatever that worker
+      // is running (a long call may never end), so calls are queued ahead on busy workers
+      // only once the pool is full and no worker is starting: otherwise a worker that is
+      // starting, or one still to be started, takes them.
+      let starting = 0;
+      for (const w of workers) if (w.state === "starting") starting++;
+      const full = starting === 0 && (workers.length >= this.#maxWorkers || this.#broken !== undefined);
+      for (let pass = 0; pass < (full ? 2 : 1) && this.#queue.size > 0; pass++) {
+        for (let k = 0; k < n && this.#queue.size > 0; k++) {
+          const w = workers[(first + k) % n]!;
+          if (w.state !== "ready" || (pass === 0 && w.load > 0)) continue;
+          const room = Math.min(this.#ahead - w.load, share, this.#maxTasks - w.sent);
+          if (room > 0) this.#send(w, room);
+        }
       }
     }
     // Start more workers while calls still wait and the pool may grow.

@@ -59,6 +59,9 @@ async function runHere(args: Args, mode: "full" | "ci"): Promise<RuntimeSummary>
     throw new Error(`unknown suite in ${args.suites.join(",")}; known: ${SUITE_LIST.map((s) => s.name).join(", ")}`);
   }
   const summary: RuntimeSummary = { runtime: runtimeName(), version: runtimeVersion(), suites: [] };
+  // Hold the event loop open while suites run: pools unref their workers, and a promise that
+  // waits only on them (a shutdown, a result) must not let the process exit mid-run.
+  const keepAlive = setInterval(() => {}, 60_000);
   for (const suite of suites) {
     const progress = new Progress(runtimeName(), suite.name);
     const startedAt = new Date();
@@ -78,6 +81,7 @@ async function runHere(args: Args, mode: "full" | "ci"): Promise<RuntimeSummary>
     progress.done(entry.seconds);
     summary.suites.push(entry);
   }
+  clearInterval(keepAlive);
   return summary;
 }
 
@@ -115,7 +119,9 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   let summaries: RuntimeSummary[];
   if (args.allRuntimes || args.runtime !== undefined) {
-    const wanted = args.allRuntimes ? ["node", "bun", "deno"] : [args.runtime!];
+    // BENCH_RUNTIMES narrows --all-runtimes (the CI workflow runs one runtime per job).
+    const all = process.env.BENCH_RUNTIMES?.split(",").filter(Boolean) ?? ["node", "bun", "deno"];
+    const wanted = args.allRuntimes ? all : [args.runtime!];
     const forward = process.argv.slice(2).filter((a, i, all) => a !== "--all-runtimes" && a !== "--write-baseline" && a !== "--runtime" && all[i - 1] !== "--runtime");
     summaries = await runOnRuntimes(wanted, forward);
   } else {

@@ -1,7 +1,7 @@
 // One-shot memory and load cases, each run in a fresh child process (peers/host.ts
 // `callFunction`) so that RSS is this case's alone and a hang is killed, not waited for.
 import { asCompleted, type Executor, type Future } from "@concurrent/futures";
-import { asyncPool, workerPool, warmPool } from "../harness/ours.js";
+import { asyncPool, workerPool, warmPool, shutdownWithin } from "../harness/ours.js";
 import { measureRss, type RssReport } from "../harness/rss.js";
 
 /** A checksum that stays exact in a double for any count: Σ (i·i mod 1000003). */
@@ -37,7 +37,7 @@ export async function mapBuffersize(kind: string, n: number, buffersize: number,
     for await (const v of ex.map(mod, range(n), options)) sum += v;
     return sum;
   });
-  await ex.shutdown();
+  await shutdownWithin(ex);
   return { rss, checksum: value, expected: expectedModSum(n) };
 }
 
@@ -59,7 +59,7 @@ export async function submitAsCompleted(kind: string, n: number, window: number,
     }
     return sum;
   });
-  await ex.shutdown();
+  await shutdownWithin(ex);
   return { rss, checksum: value, expected: expectedModSum(n) };
 }
 
@@ -77,7 +77,7 @@ export async function tinyLoad(kind: string, n: number, window: number, workers:
     }
     return sum;
   }, 50);
-  await ex.shutdown();
+  await shutdownWithin(ex);
   return { rss, checksum: value, expected: expectedModSum(n), tasksPerSec: n / (rss.ms / 1000) };
 }
 

@@ -1,5 +1,5 @@
 import type { AsyncPoolExecutor } from "@concurrent/futures";
-import { asyncPool } from "../harness/ours.js";
+import { asyncPool, shutdownWithin } from "../harness/ours.js";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
 const task = async (x: number) => x * x;
@@ -17,7 +17,7 @@ export default function oursAsync(): PeerAdapter {
       return sumAll(pending);
     },
     async close() {
-      for (const ex of pools.values()) await ex.shutdown();
+      for (const ex of pools.values()) await shutdownWithin(ex);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { taskModule, type WorkerPoolExecutor } from "@concurrent/futures";
-import { workerPool, warmPool } from "../harness/ours.js";
+import { workerPool, warmPool, shutdownWithin } from "../harness/ours.js";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
 const work = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/work.js", import.meta.url));
@@ -41,8 +41,8 @@ export default function ours(): PeerAdapter {
       return sumAll(Array.from({ length: count }, () => p.submit(work.fib, n)));
     },
     async close() {
-      await pool.shutdown();
-      await cpuPool?.shutdown();
+      await shutdownWithin(pool);
+      if (cpuPool) await shutdownWithin(cpuPool);
     },
   };
 }

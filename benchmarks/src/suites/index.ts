@@ -4,6 +4,7 @@ import { orderedVsUnordered } from "./ordered-vs-unordered.js";
 import { peers } from "./peers.js";
 import { autoSizing } from "./auto-sizing.js";
 import { load } from "./load.js";
+import { scaleout } from "./scaleout.js";
 
 /** Every suite, in the order `bench` runs them. */
-export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, load];
+export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, load, scaleout];

@@ -1,7 +1,7 @@
 import { taskModule, type AsyncPoolExecutor, type WorkerPoolExecutor } from "@concurrent/futures";
 import { figure, type Figure } from "../harness/figures.js";
 import { measureInterleaved, type CaseSpec, type MeasureOptions } from "../harness/measure.js";
-import { asyncPool, warmPool, workerPool } from "../harness/ours.js";
+import { asyncPool, warmPool, workerPool, shutdownWithin } from "../harness/ours.js";
 import { medianThroughput } from "../harness/stats.js";
 import type { BenchCase } from "../results/index.js";
 import { LoopbackServer } from "../servers/client.js";
@@ -111,8 +111,8 @@ export const ioVsCpu: Suite = {
         }
         context.progress.note(`maxWorkers=${maxWorkers}`);
         cases.push(...(await measureInterleaved(specs, measure)));
-        await asyncEx?.shutdown();
-        await pool?.shutdown();
+        if (asyncEx) await shutdownWithin(asyncEx);
+        if (pool) await shutdownWithin(pool);
       }
     } finally {
       server.close();

@@ -1,5 +1,5 @@
 import { asCompleted, taskModule, type Executor, type Future } from "@concurrent/futures";
-import { asyncPool, warmPool, workerPool } from "../harness/ours.js";
+import { asyncPool, warmPool, workerPool, shutdownWithin } from "../harness/ours.js";
 import { figure, type Figure } from "../harness/figures.js";
 import { median, statsFromSamples } from "../harness/stats.js";
 import type { BenchCase, SeriesPoint } from "../results/index.js";
@@ -76,8 +76,8 @@ export const orderedVsUnordered: Suite = {
         }
       }
     } finally {
-      await asyncEx.shutdown();
-      await pool.shutdown();
+      await shutdownWithin(asyncEx);
+      await shutdownWithin(pool);
     }
     const cases: BenchCase[] = combos.map((c, i) => {
       const rs = runs[i]!;

@@ -1,0 +1,110 @@
+import { QueueExecutor, QueueWorker } from "@concurrent/bullmq";
+import { startRedis } from "@concurrent/testkit/redis";
+import { Queue, QueueEvents, Worker } from "bullmq";
+import { figure, type Figure } from "../harness/figures.js";
+import { measureInterleaved, type CaseSpec } from "../harness/measure.js";
+import { medianThroughput } from "../harness/stats.js";
+import type { BenchCase } from "../results/index.js";
+import { sumOfSquares } from "../peers/adapter.js";
+import type { Suite, SuiteContext } from "./suite.js";
+
+const square = (x: number) => x * x;
+
+function check(got: number, n: number): void {
+  if (got !== sumOfSquares(n)) throw new Error(`wrong result: ${got}, expected ${sumOfSquares(n)}`);
+}
+
+/**
+ * Issue 9 "Speed": tiny tasks through QueueExecutor (QueueWorker at its defaults) against raw
+ * BullMQ (Queue.add + QueueEvents, a Worker of concurrency 50) on the same Redis, in
+ * interleaved rounds; and `map` with `chunksize` against the raw per-job rate.
+ * TODO: the CPU-bound sweep over 1 and 2 QueueWorker processes.
+ */
+export const scaleout: Suite = {
+  name: "scaleout",
+  description: "QueueExecutor (BullMQ + Redis) vs raw BullMQ: tiny submits, map with chunksize",
+  async run(context: SuiteContext) {
+    const ci = context.mode === "ci";
+    const p = { tasks: ci ? 300 : 1000, mapItems: ci ? 5000 : 20_000, chunksize: 100, rawConcurrency: 50, rounds: ci ? 2 : 3 };
+    const redis = await startRedis();
+    const connection = redis.url;
+    const parsed = new URL(connection);
+    const raw = { host: parsed.hostname, port: Number(parsed.port) };
+    let worker: QueueWorker | undefined;
+    let ex: QueueExecutor | undefined;
+    let rawQueue: Queue | undefined;
+    let rawEvents: QueueEvents | undefined;
+    let rawWorker: Worker | undefined;
+    const cases: BenchCase[] = [];
+    try {
+      const specs: CaseSpec[] = [
+        {
+          name: "submit QueueExecutor",
+          group: "tiny-submit",
+          labels: { executor: "QueueExecutor", peer: "@concurrent/bullmq" },
+          ops: p.tasks,
+          setup: async () => {
+            worker = new QueueWorker({ connection, queue: "bench-ours" });
+            ex = new QueueExecutor({ connection, queue: "bench-ours" });
+          },
+          run: async () => {
+            let sum = 0;
+            for (const v of await Promise.all(Array.from({ length: p.tasks }, (_, i) => ex!.submit(square, i)))) sum += v;
+            check(sum, p.tasks);
+          },
+        },
+        {
+          name: `map chunksize=${p.chunksize} QueueExecutor`,
+          group: "map",
+          labels: { executor: "QueueExecutor", peer: "@concurrent/bullmq" },
+          ops: p.mapItems,
+          run: async () => {
+            let sum = 0;
+            for await (const v of ex!.map(square, Array.from({ length: p.mapItems }, (_, i) => i), { chunksize: p.chunksize })) sum += v;
+            check(sum, p.mapItems);
+          },
+        },
+        {
+          name: `raw BullMQ (Worker concurrency ${p.rawConcurrency})`,
+          group: "tiny-submit",
+          labels: { peer: "bullmq" },
+          ops: p.tasks,
+          setup: async () => {
+            rawQueue = new Queue("bench-raw", { connection: raw });
+            rawEvents = new QueueEvents("bench-raw", { connection: raw });
+            rawWorker = new Worker("bench-raw", async (job) => square((job.data as { x: number }).x), { connection: raw, concurrency: p.rawConcurrency });
+            await rawEvents.waitUntilReady();
+          },
+          run: async () => {
+            const jobs = await Promise.all(Array.from({ length: p.tasks }, (_, i) => rawQueue!.add("sq", { x: i }, { removeOnComplete: { age: 600 }, removeOnFail: { age: 600 } })));
+            let sum = 0;
+            for (const v of await Promise.all(jobs.map((j) => j.waitUntilFinished(rawEvents!) as Promise<number>))) sum += v;
+            check(sum, p.tasks);
+          },
+        },
+      ];
+      // The map case needs the executor its submit sibling set up: keep that one first.
+      cases.push(...(await measureInterleaved(specs, { rounds: p.rounds, iterations: 2, timeMs: 2000, iterationTimeoutMs: 60_000, warmupIterations: 1, progress: context.progress })));
+    } finally {
+      await ex?.shutdown().catch(() => {});
+      await worker?.close().catch(() => {});
+      await rawWorker?.close().catch(() => {});
+      await rawEvents?.close().catch(() => {});
+      await rawQueue?.close().catch(() => {});
+      await redis.stop();
+    }
+    return { parameters: p, cases, figures: figures(cases) };
+  },
+};
+
+function figures(cases: BenchCase[]): Figure[] {
+  const t = (name: string) => {
+    const c = cases.find((x) => x.name.startsWith(name));
+    return c?.stats && !c.status ? medianThroughput(c.stats) : NaN;
+  };
+  const raw = t("raw BullMQ");
+  return [
+    figure("scaleout-submit/raw-bullmq", "QueueExecutor submit vs raw BullMQ", t("submit QueueExecutor"), raw, "tasks/s", { target: 0.8 }),
+    figure("scaleout-map/raw-bullmq", "QueueExecutor map(chunksize) vs raw BullMQ per job", t("map chunksize"), raw, "tasks/s", { target: 10 }),
+  ].filter((f) => Number.isFinite(f.ours) && Number.isFinite(f.baseline));
+}

@@ -274,6 +274,8 @@ export class WorkerPoolExecutor extends Executor {
       this.#spawn();
       starting++;
     }
+    // The queue may have held only calls cancelled after a shutdown(): it is empty now.
+    if (this.#closed) this.#checkDone();
   }
 
   #send(w: PoolWorker, room: number): void {
@@ -283,7 +285,11 @@ export class WorkerPoolExecutor extends Executor {
     while (tasks.length < room) {
       const task = this.#queue.shift();
       if (task === undefined) break;
-      if (task.done()) continue; // cancelled or aborted while it waited
+      if (task.done()) {
+        // cancelled or aborted while it waited (an abort was counted as failed then)
+        if (task.cancelled()) this.#cancelled++;
+        continue;
+      }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
       const def = task.def;
       if (def.id !== w.lastDefined) {
@@ -530,7 +536,10 @@ export class WorkerPoolExecutor extends Executor {
 
   #failQueued(error: unknown): void {
     for (const task of this.#queue.drain()) {
-      if (task.done()) continue;
+      if (task.done()) {
+        if (task.cancelled()) this.#cancelled++;
+        continue;
+      }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
       this.#failed++;
       task.setException(error);

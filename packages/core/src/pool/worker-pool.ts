@@ -23,7 +23,7 @@ import {
 } from "../protocol.js";
 import { Queue } from "../queue.js";
 import { SampleWindow, type ExecutorStats } from "../stats.js";
-import { checkOptions, checkTimeout } from "../validate.js";
+import { checkOptions, checkTimeout, describeValue } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { checkPoolOptions, type WorkerPoolOptions } from "./options.js";
 import { PoolWorker } from "./pool-worker.js";
@@ -123,6 +123,10 @@ export class WorkerPoolExecutor extends Executor {
     const { signal, timeout, transfer } = options;
     if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
     if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("submitWith transfer must be an array");
+    // Checked before submitting: a call whose options are rejected must not run.
+    if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.addEventListener !== "function")) {
+      throw new TypeError(`submitWith signal must be an AbortSignal, got ${describeValue(signal)}`);
+    }
     const task = this.#submit(fn, args, false, transfer);
     if (task.done()) return task as Future<Awaited<R>>;
     let cleanup: (() => void) | undefined;

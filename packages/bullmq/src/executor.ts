@@ -19,7 +19,7 @@ import {
   type Task,
 } from "@concurrent/core";
 import { decode, type Json } from "./codec.js";
-import { checkConnection, connect, describeConnection, Watchdog, type Connection } from "./connection.js";
+import { checkConnection, connect, describeConnection, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
 import { encodePayload, readWireError, signPayload, taskRef, type JobData, type Payload } from "./envelope.js";
 import { Percentiles } from "./percentiles.js";
 import { checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
@@ -260,18 +260,29 @@ export class QueueExecutor extends Executor {
             if (e.future.cancelled()) void this.#remove(e);
           }
         } catch (error) {
+          const wrapped = this.#redisError(error);
           for (const e of batch) {
             e.where = "gone";
-            if (!e.future.done()) this.#fail(e, error);
+            if (!e.future.done()) this.#fail(e, wrapped);
           }
         }
       }
     } catch (error) {
-      for (const e of this.#batch) if (!e.future.done()) this.#fail(e, error);
+      const wrapped = this.#redisError(error);
+      for (const e of this.#batch) if (!e.future.done()) this.#fail(e, wrapped);
       this.#batch = [];
     } finally {
       this.#flushing = false;
     }
+  }
+
+  // A Redis error while sending jobs (wrong password, no permission, out of memory) fails
+  // the calls with an error that says where it came from; the connection error of the
+  // watchdog is already one.
+  #redisError(error: unknown): unknown {
+    if (error instanceof RedisConnectionError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new RedisConnectionError(`${this.#where}: Redis refused the job: ${message}`, { cause: error });
   }
 
   #remove(entry: Entry): Promise<unknown> {

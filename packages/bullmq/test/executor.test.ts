@@ -58,7 +58,7 @@ test("submit: a module task is imported by its URL on the worker", async () => {
   const ex = await executor(queue);
   assert.equal(await ex.submit(tasks.square, 12), 144);
   const where = await ex.submit(tasks.where);
-  assert.equal(where.isMainThread, false, "tasks run on a pool thread, not the worker's main thread");
+  assert.equal(where.inWorker, true, "tasks run on a pool thread, not the worker's main thread");
   await ex.shutdown();
   await w.close();
 });
@@ -67,7 +67,8 @@ test("submit: a function that uses a captured variable fails with the error that
   const queue = queueName("captured");
   const w = await worker(queue);
   const ex = await executor(queue);
-  const factor = 3;
+  // Computed at run time: Bun's test transpiler inlines a literal const into the arrow.
+  const factor = Math.round(Math.random() + 2);
   const f = ex.submit((n: number) => n * factor, 2);
   const error = (await f.exception()) as Error;
   assert.ok(error instanceof Error);
@@ -151,7 +152,7 @@ test("errors: a task's error arrives with name, message, code, stack and own fie
   assert.equal(error.code, "E_TASK");
   assert.deepEqual(error.detail, { at: new Date(0), n: 12n });
   assert.match(error.stack ?? "", /fail/);
-  assert.match(error.stack ?? "", /tasks\.js/);
+  assert.match(error.stack ?? "", /tasks\.(js|ts)/); // Deno maps stacks to the .ts source
   const custom = (await ex
     .submit(() => {
       class QuotaError extends Error {

@@ -1,0 +1,103 @@
+// QueueWorker and concurrent-worker: the pool behind them, close(), the CLI, and
+// at-least-once execution when a worker process is killed mid-task.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { WorkerExitedError } from "@concurrent/futures";
+import { QueueExecutor } from "@concurrent/bullmq";
+import { currentRuntime, queueName, redis, startCli, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
+}
+
+test("QueueWorker runs tasks in a WorkerPoolExecutor: two CPU-bound tasks run at once on two threads", async () => {
+  const queue = queueName("pool");
+  const w = await worker(queue, { maxWorkers: 2 });
+  const ex = new QueueExecutor({ connection: (await redis()).url, queue });
+  const file = tempFile("threads");
+  // Each spins without yielding until both have started: only true if they ran in parallel.
+  const [a, b] = await Promise.all([ex.submit(tasks.meet, file, 2, 15_000), ex.submit(tasks.meet, file, 2, 15_000)]);
+  assert.equal(a, true);
+  assert.equal(b, true);
+  assert.equal(new Set(lines(file)).size, 2, "two different threads");
+  await ex.shutdown();
+  await w.close();
+});
+
+test("QueueWorker.close() lets running tasks finish, then stops taking jobs", async () => {
+  const queue = queueName("close");
+  const w = await worker(queue);
+  const ex = new QueueExecutor({ connection: (await redis()).url, queue });
+  const f = ex.submit(tasks.sleep, 300);
+  await until(() => f.running(), "the task to start");
+  await w.close();
+  assert.equal(f.state, "finished");
+  assert.equal(await f, 300);
+  const later = ex.submit(tasks.square, 2);
+  const w2 = await worker(queue);
+  assert.equal(await later, 4, "the next worker takes what the closed one left");
+  await ex.shutdown();
+  await w2.close();
+});
+
+test("at-least-once: a SIGKILLed worker's task runs again on another; after maxStalledCount stalls it fails with WorkerExitedError", async () => {
+  const { url } = await redis();
+  const queue = queueName("stall");
+  const rt = currentRuntime();
+  const args = ["--connection", url, "--queue", queue, "--max-workers", "1", "--lock-duration", "1000", "--stalled-interval", "500", "--max-stalled-count", "1"];
+  const ex = new QueueExecutor({ connection: url, queue });
+
+  // 1. Killed once: the task runs again on the next worker and the future resolves once.
+  const file1 = tempFile("runs");
+  const a = await startCli(rt, args);
+  const f1 = ex.submit(tasks.mark, file1, "run", 1500);
+  await until(() => lines(file1).length === 1, "the task to start on worker A");
+  a.proc.kill("SIGKILL");
+  await a.exited;
+  const b = await startCli(rt, args);
+  const pid = await f1;
+  assert.equal(pid, b.proc.pid, "the result came from worker B");
+  assert.deepEqual(lines(file1), [`run ${a.proc.pid}`, `run ${b.proc.pid}`]);
+
+  // 2. Killed twice with maxStalledCount 1: the first stall is put back, the second fails it.
+  const file2 = tempFile("runs");
+  const f2 = ex.submit(tasks.mark, file2, "run", 60_000);
+  await until(() => lines(file2).length === 1, "the task to start on worker B");
+  b.proc.kill("SIGKILL");
+  await b.exited;
+  const c = await startCli(rt, args);
+  await until(() => lines(file2).length === 2, "the task to run again on worker C");
+  c.proc.kill("SIGKILL");
+  await c.exited;
+  const d = await startCli(rt, args);
+  const error = await f2.exception();
+  assert.ok(error instanceof WorkerExitedError, String(error));
+  assert.equal((error as WorkerExitedError).code, "ERR_WORKER_EXITED");
+  assert.equal(lines(file2).length, 2, "not run a third time");
+  await ex.shutdown();
+  d.proc.kill("SIGTERM");
+  assert.equal((await d.exited).code, 0, "concurrent-worker exits cleanly on SIGTERM");
+});
+
+test("concurrent-worker: runs tasks, warns once without a secret, exits on SIGTERM", async () => {
+  const { url } = await redis();
+  const queue = queueName("cli");
+  const child = await startCli(currentRuntime(), ["--connection", url, "--queue", queue, "--max-workers", "2"]);
+  const ex = new QueueExecutor({ connection: url, queue });
+  assert.deepEqual(await Promise.all([1, 2, 3].map((n) => ex.submit(tasks.square, n))), [1, 4, 9]);
+  const out: number[] = [];
+  for await (const v of ex.map((n: number) => n + 1, [1, 2, 3, 4], { chunksize: 2 })) out.push(v);
+  assert.deepEqual(out, [2, 3, 4, 5]);
+  await ex.shutdown();
+  child.proc.kill("SIGTERM");
+  const { code } = await child.exited;
+  assert.equal(code, 0);
+  const warnings = child.stderr().match(/WARNING: no secret/g) ?? [];
+  assert.equal(warnings.length, 1, child.stderr());
+  assert.match(child.stderr(), /anyone who can write to this Redis can run code/);
+});
+
+test("cleanup: this file's redis-server stops", async () => {
+  await stopRedis();
+});

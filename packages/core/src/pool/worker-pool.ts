@@ -492,7 +492,9 @@ export class WorkerPoolExecutor extends Executor {
     if (index >= 0) this.#workers.splice(index, 1);
     this.#exiting.delete(w);
     if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
-    const cause = error ?? w.uncaught;
+    // The worker's own report (all fields kept) beats the runtime's: Bun's error event carries
+    // only the message text.
+    const cause = w.uncaught ?? error;
     // Calls the worker started (it may have finished some without reporting them) fail;
     // calls it never started go back to the front of the queue, in order.
     const started = Atomics.load(w.ctrl, CTRL_STARTED);

@@ -1,0 +1,60 @@
+// Small helpers for worker-pool tests: waiting on shared-memory flags, settling futures.
+import type { Future } from "@concurrent/futures";
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls `check` until it is true. Fails after `boundMs` (generous: it only turns a hang into
+ * a failure, it asserts nothing about speed).
+ */
+export async function until(what: string, check: () => boolean, boundMs = 20_000): Promise<void> {
+  const end = Date.now() + boundMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** A shared flag a task raises (`Atomics.store(new Int32Array(sab), i, 1)`) so the host knows it started. */
+export function flags(n = 8): { sab: SharedArrayBuffer; get(i: number): number; started(i?: number): Promise<void> } {
+  const sab = new SharedArrayBuffer(n * 4);
+  const a = new Int32Array(sab);
+  return {
+    sab,
+    get: (i) => Atomics.load(a, i),
+    started: (i = 0) => until(`task ${i} to start`, () => Atomics.load(a, i) !== 0),
+  };
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The outcome of a future (or promise), never rejecting; fails after `boundMs` so a lost future cannot hang the run. */
+export function outcome<T>(f: PromiseLike<T>, boundMs = 30_000): Promise<Outcome<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`a future did not settle within ${boundMs} ms`)), boundMs);
+    Promise.resolve(f).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ ok: true, value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ ok: false, error });
+      },
+    );
+  });
+}
+
+/** The error a future rejected with; throws if it succeeded. */
+export async function errorOf(f: PromiseLike<unknown>): Promise<Error & Record<string, unknown>> {
+  const o = await outcome(f);
+  if (o.ok) throw new Error(`expected a rejection, got ${JSON.stringify(o.value)}`);
+  return o.error as Error & Record<string, unknown>;
+}
+
+/** Waits for every future, bounded; returns their outcomes in order. */
+export function outcomes(fs: readonly Future<unknown>[]): Promise<Outcome<unknown>[]> {
+  return Promise.all(fs.map((f) => outcome(f)));
+}

@@ -8,7 +8,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -219,4 +219,39 @@ test("types: the control fails as it must (an unused @ts-expect-error and a fals
   assert.match(r.stdout, /unused\.ts\(5,1\): error TS2578: Unused '@ts-expect-error' directive/);
   assert.match(r.stdout, /unused\.ts\(8,\d+\): error TS2344/);
   assert.equal(r.stdout.trim().split("\n").length, 2, r.stdout);
+});
+
+// JSR: each package but the Bun adapter has a jsr.json (name, version, exports of its TS
+// sources). Not deno.json: Deno reads that as the package's config, and its name + exports
+// would make the package's own tests (which import "@concurrent/core" etc.) load the TS
+// sources instead of the built ones. The dry run needs the members to see each other, so it
+// runs in a copy with a generated workspace deno.json; offline (bullmq and ioredis resolve
+// from the repo's node_modules). The Bun adapter is not on JSR: Deno type-checks JSR
+// packages with Deno's types, and Bun users install from npm.
+const JSR = ["core", "node", "deno", "futures", "bullmq"];
+test("jsr: every jsr.json moves with its package.json version, and deno publish --dry-run passes", async () => {
+  const deno = runtimes().find((rt) => rt.runtime === "deno")?.bin;
+  assert.ok(deno, "deno is a devDependency of the repo root");
+  const copy = join(work, "jsr");
+  for (const p of JSR) {
+    const pkg = JSON.parse(readFileSync(join(repo, "packages", p, "package.json"), "utf8"));
+    const jsr = JSON.parse(readFileSync(join(repo, "packages", p, "jsr.json"), "utf8"));
+    assert.equal(jsr.name, pkg.name);
+    assert.equal(jsr.version, pkg.version, `${p}/jsr.json: run node .changeset/sync-jsr-json.mjs after changeset version`);
+    for (const f of ["package.json", "jsr.json", "README.md", "LICENSE", "src"]) {
+      if (existsSync(join(repo, "packages", p, f))) cpSync(join(repo, "packages", p, f), join(copy, "packages", p, f), { recursive: true });
+    }
+  }
+  // The repo's package.json and node_modules: Deno then resolves npm packages from there.
+  cpSync(join(repo, "package.json"), join(copy, "package.json"));
+  symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"), "dir");
+  writeFileSync(join(copy, "deno.json"), JSON.stringify({ workspace: JSR.map((p) => `./packages/${p}`) }));
+  // --sloppy-imports: the sources import "./x.js" for "./x.ts" (as tsc wants); publish rewrites them.
+  // --allow-slow-types: two exports still lack an explicit type (futures' WorkerPoolExecutor
+  // = bindAdapter(...), bullmq's QueueExecutor.id); without them JSR generates no .d.ts for npm users.
+  const r = await run(deno, ["publish", "--dry-run", "--allow-dirty", "--sloppy-imports", "--allow-slow-types"], { cwd: copy, timeout: 120_000 });
+  const output = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
+  assert.equal(r.code, 0, output);
+  for (const p of JSR) assert.match(output, new RegExp(`Simulating publish of @concurrent/${p}@`));
+  assert.match(output, /Success Dry run complete/);
 });

@@ -415,15 +415,21 @@ export class QueueExecutor extends Executor {
     if (this.#jobs.size > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
     await Promise.all([...this.#removals]);
     this.#watchdog.close();
-    const quiet = this.#watchdog.down !== undefined;
+    if (this.#watchdog.down !== undefined) {
+      // Redis is unreachable: BullMQ's close would wait for it. Drop the sockets first.
+      for (const c of this.#clients) c.disconnect();
+      void this.#events?.close().catch(() => {});
+      void this.#queue.close().catch(() => {});
+      return;
+    }
     await Promise.race([
       (async () => {
         await this.#ready.catch(() => {});
         await this.#events?.close().catch(() => {});
         await this.#queue.close().catch(() => {});
-        if (!quiet) await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
+        await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
       })(),
-      new Promise((resolve) => setTimeout(resolve, 2000).unref?.()),
+      new Promise((resolve) => (setTimeout(resolve, 2000) as { unref?: () => void }).unref?.()),
     ]);
     for (const c of this.#clients) c.disconnect();
   }

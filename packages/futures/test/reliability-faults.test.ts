@@ -1,0 +1,105 @@
+// Faults are contained (issue 7, promise 3): many worker deaths in a row, of every kind,
+// fail only their own futures; the pool recovers and normal work completes. A failing
+// initializer breaks the pool and nothing hangs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, taskModule } from "@concurrent/futures";
+import { errorOf, outcomes } from "./helpers/pool.js";
+import { runtime } from "./helpers/runtime.js";
+
+const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
+
+// Each crash costs a worker start: Bun starts one in a few ms, a Node worker_thread costs
+// tens of ms of CPU (about 90 ms per crash on a loaded 2-CPU CI box), a Deno one about 50.
+// CI runs 200 on Bun and 100 on Node and Deno to keep this suite near a minute per runtime;
+// FAULT_CRASHES=1000 (a multiple of 20) runs a soak.
+const CRASHES = Number(process.env["FAULT_CRASHES"] ?? (runtime === "bun" ? 200 : 100));
+// Terminating a worker that spins in a loop takes Deno several hundred ms, so fewer there.
+const ABORTS = runtime === "deno" ? 5 : 20;
+
+test(`faults (${runtime}): ${CRASHES} crashes of mixed kinds in a row, then normal work completes`, async () => {
+  const pool = new WorkerPoolExecutor({ maxWorkers: 4 });
+  const kinds = [
+    () => pool.submit(tasks.exitWorker, 1),
+    () => pool.submit(() => new Promise(() => setTimeout(() => { throw new Error("timer"); }, 0))),
+    () => pool.submit(() => { void Promise.reject(new Error("unhandled")); return new Promise(() => {}); }),
+    () => pool.submit((code: number) => process.exit(code), 0),
+  ];
+  try {
+    for (let done = 0; done < CRASHES; done += 20) {
+      // 20 crashes at once with ordinary calls among them: calls queued on a worker behind
+      // a crash it never started go back to the queue and run elsewhere.
+      const crashes: ReturnType<(typeof kinds)[number]>[] = [];
+      const fine: ReturnType<WorkerPoolExecutor["submit"]>[] = [];
+      for (let i = 0; i < 20; i++) {
+        crashes.push(kinds[(done + i) % kinds.length]!());
+        if (i % 4 === 0) fine.push(pool.submit((n: number) => n + 1, done + i));
+      }
+      for (const o of await outcomes(crashes)) {
+        assert.ok(!o.ok && o.error instanceof WorkerExitedError, `after ${done} crashes: ${JSON.stringify(o)}`);
+        assert.equal((o.error as WorkerExitedError).code, "ERR_WORKER_EXITED");
+      }
+      assert.deepEqual(
+        await outcomes(fine),
+        fine.map((_, k) => ({ ok: true, value: done + 4 * k + 1 })),
+        `the ordinary calls among crashes ${done}..${done + 19}`,
+      );
+    }
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => pool.submit(tasks.square, i)));
+    assert.deepEqual(results, Array.from({ length: 100 }, (_, i) => i * i));
+    const s = pool.stats();
+    assert.equal(s.failed, CRASHES);
+    assert.ok(s.workers <= 4);
+  } finally {
+    await pool.terminateWorkers();
+  }
+});
+
+test(`faults (${runtime}): aborts of running calls many times in a row, then normal work completes`, async () => {
+  const pool = new WorkerPoolExecutor({ maxWorkers: 2 });
+  try {
+    for (let i = 0; i < ABORTS; i++) {
+      const controller = new AbortController();
+      const flag = new SharedArrayBuffer(4);
+      const f = pool.submitWith({ signal: controller.signal }, tasks.spin, flag);
+      while (Atomics.load(new Int32Array(flag), 0) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      controller.abort(i);
+      assert.equal(await errorOf(f), i);
+    }
+    assert.deepEqual(await Promise.all([pool.submit(tasks.square, 5), pool.submit(tasks.square, 6)]), [25, 36]);
+  } finally {
+    await pool.terminateWorkers();
+  }
+});
+
+test(`faults (${runtime}): a failing initializer breaks the pool for pending and later calls, and shutdown resolves`, async () => {
+  const pool = new WorkerPoolExecutor({ maxWorkers: 3, initializer: tasks.failInit });
+  try {
+    const pending = Array.from({ length: 10 }, (_, i) => pool.submit(tasks.square, i));
+    for (const o of await outcomes(pending)) {
+      assert.ok(!o.ok && o.error instanceof BrokenExecutorError, JSON.stringify(o));
+      assert.equal((o.error as BrokenExecutorError).code, "ERR_BROKEN_EXECUTOR");
+      assert.ok(!(o.error instanceof WorkerExitedError), "broken by the initializer, not by a worker exit");
+    }
+    const later = await errorOf(pool.submit(tasks.square, 1));
+    assert.equal(later.code, "ERR_BROKEN_EXECUTOR");
+    const mapped = pool.map(tasks.square, [1, 2, 3]);
+    assert.equal((await errorOf(mapped.next())).code, "ERR_BROKEN_EXECUTOR");
+    assert.equal((await outcomes([pool.shutdown() as never]))[0]!.ok, true, "shutdown settles");
+    assert.equal(pool.stats().workers, 0);
+  } finally {
+    await pool.terminateWorkers();
+  }
+});
+
+test(`faults (${runtime}): workers that die before they are ready break the pool instead of looping`, async () => {
+  // The initializer kills its worker: no worker ever gets ready.
+  const pool = new WorkerPoolExecutor({ maxWorkers: 1, initializer: tasks.exitWorker, initArgs: [1] });
+  try {
+    const error = await errorOf(pool.submit(tasks.square, 2));
+    assert.ok(error instanceof BrokenExecutorError, String(error));
+    assert.equal((await outcomes([pool.shutdown() as never]))[0]!.ok, true, "shutdown settles");
+  } finally {
+    await pool.terminateWorkers();
+  }
+});

@@ -122,7 +122,10 @@ const stop = (signal: string) => {
   }
   stopping = true;
   process.stderr.write(`concurrent-worker: ${signal}: letting running tasks finish, then stopping\n`);
-  void worker.close().then(() => process.exit(0));
+  void worker.close().then(() => {
+    process.stdout.write("concurrent-worker: stopped\n");
+    process.exit(0);
+  });
 };
 process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));

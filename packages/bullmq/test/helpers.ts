@@ -106,3 +106,16 @@ export async function startCli(runtime: "node" | "bun" | "deno", args: string[],
   if (!child.stdout().includes("ready")) throw new Error(`concurrent-worker on ${runtime} exited: ${child.stderr()}`);
   return child;
 }
+
+/**
+ * Stop a concurrent-worker child with SIGTERM and wait until it has exited. True if it shut
+ * down cleanly: printed "stopped" and exited 0. (Deno's child_process reports a child that
+ * handled SIGTERM and exited 0 as killed by SIGTERM, so there the printed line decides.)
+ */
+export async function stopCli(child: Child): Promise<boolean> {
+  child.proc.kill("SIGTERM");
+  const { code, signal } = await child.exited;
+  const stopped = child.stdout().includes("concurrent-worker: stopped");
+  if (currentRuntime() === "deno" && code === null && signal === "SIGTERM") return stopped;
+  return stopped && code === 0;
+}

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { QueueExecutor } from "@concurrent/bullmq";
-import { currentRuntime, queueName, redis, runArgs, start, startCli, stopRedis, tasks, worker } from "./helpers.js";
+import { currentRuntime, queueName, redis, runArgs, start, startCli, stopCli, stopRedis, tasks, worker } from "./helpers.js";
 
 const roundtrip = fileURLToPath(new URL("./fixtures/roundtrip.js", import.meta.url));
 const order = ["node", "bun", "deno"] as const;
@@ -50,8 +50,7 @@ test(`cross-runtime: a ${here} producer, a concurrent-worker on ${next}`, async 
   for await (const v of ex.map(tasks.square, [1, 2, 3, 4, 5], { chunksize: 2 })) out.push(v);
   assert.deepEqual(out, [1, 4, 9, 16, 25]);
   await ex.shutdown();
-  child.proc.kill("SIGTERM");
-  assert.equal((await child.exited).code, 0);
+  assert.equal(await stopCli(child), true, child.stderr());
 });
 
 test(`cross-runtime: a ${previous} producer, a QueueWorker on ${here}`, async () => {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { WorkerExitedError } from "@concurrent/futures";
 import { QueueExecutor } from "@concurrent/bullmq";
-import { currentRuntime, queueName, redis, startCli, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
+import { currentRuntime, queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
 
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
@@ -76,8 +76,7 @@ test("at-least-once: a SIGKILLed worker's task runs again on another; after maxS
   assert.equal((error as WorkerExitedError).code, "ERR_WORKER_EXITED");
   assert.equal(lines(file2).length, 2, "not run a third time");
   await ex.shutdown();
-  d.proc.kill("SIGTERM");
-  assert.equal((await d.exited).code, 0, "concurrent-worker exits cleanly on SIGTERM");
+  assert.equal(await stopCli(d), true, "concurrent-worker exits cleanly on SIGTERM");
 });
 
 test("concurrent-worker: runs tasks, warns once without a secret, exits on SIGTERM", async () => {
@@ -90,9 +89,7 @@ test("concurrent-worker: runs tasks, warns once without a secret, exits on SIGTE
   for await (const v of ex.map((n: number) => n + 1, [1, 2, 3, 4], { chunksize: 2 })) out.push(v);
   assert.deepEqual(out, [2, 3, 4, 5]);
   await ex.shutdown();
-  child.proc.kill("SIGTERM");
-  const { code } = await child.exited;
-  assert.equal(code, 0);
+  assert.equal(await stopCli(child), true, child.stderr());
   const warnings = child.stderr().match(/WARNING: no secret/g) ?? [];
   assert.equal(warnings.length, 1, child.stderr());
   assert.match(child.stderr(), /anyone who can write to this Redis can run code/);

@@ -48,6 +48,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+/** The Bun `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Bun. */
 export const adapter: PoolAdapter = {
   name: "bun",
   workerUrl: new URL("./worker.js", import.meta.url),

@@ -4,8 +4,11 @@ import { checkOptions, checkTimeout, describeValue } from "./validate.js";
 
 /** The iterator itself: `next()` gives the futures (not their values). */
 export interface FutureIteratorObject<F> {
+  /** The next future to complete (those already done first); rejects with `TimeoutError` once the timeout has passed. */
   next(): Promise<IteratorResult<F, undefined>>;
+  /** Stop iterating (what `break` calls); the futures themselves are untouched. */
   return(): Promise<IteratorResult<F, undefined>>;
+  /** The iterator itself, so it works in `for await`. */
   [Symbol.asyncIterator](): FutureIteratorObject<F>;
 }
 
@@ -29,6 +32,7 @@ export interface FutureIteratorAlias<F> extends FutureIteratorObject<F> {
  */
 export type FutureIterator<F> = FutureIteratorObject<F> | FutureIteratorAlias<F>;
 
+/** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
   /** ms from the call after which `next()` rejects with `TimeoutError` if futures remain. @default Infinity */
   timeout?: number;

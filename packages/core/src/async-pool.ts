@@ -7,6 +7,7 @@ import { SampleWindow, type ExecutorStats } from "./stats.js";
 import { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkFunction, checkInteger, checkOptions, checkTimeout, describeValue } from "./validate.js";
 
+/** Options of {@link AsyncPoolExecutor}. */
 export interface AsyncPoolOptions {
   /**
    * How many calls may be in flight at once, or `"auto"`: the limit adapts to the

@@ -32,6 +32,10 @@ function runCallback(fn: StoredCallback, future: Future<unknown>): void {
 let failedOf: (future: Future<unknown>) => boolean;
 let valueOf: (future: Future<unknown>) => unknown;
 
+/**
+ * The eventual result of one call, as Python's `concurrent.futures.Future`; awaitable
+ * (`await future` is `await future.result()`).
+ */
 export class Future<T = unknown> implements PromiseLike<T> {
   static {
     failedOf = (future) => future.#failed;

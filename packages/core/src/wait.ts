@@ -3,6 +3,7 @@ import type { Future } from "./future.js";
 import { hasFailed, isFuture } from "./future.js";
 import { checkOptions, checkTimeout, describeValue } from "./validate.js";
 
+/** Options of {@link wait}. */
 export interface WaitOptions {
   /** ms to wait at most; then the promise resolves with what is done so far. @default Infinity */
   timeout?: number;
@@ -10,8 +11,11 @@ export interface WaitOptions {
   returnWhen?: ReturnWhen;
 }
 
+/** What {@link wait} resolves with, as Python's `DoneAndNotDoneFutures`. */
 export interface WaitResult<F> {
+  /** The futures done (finished or cancelled) when `wait` returned. */
   done: Set<F>;
+  /** The futures still pending or running when `wait` returned. */
   notDone: Set<F>;
 }
 

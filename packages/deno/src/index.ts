@@ -93,6 +93,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+/** The Deno `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Deno. */
 export const adapter: PoolAdapter = {
   name: "deno",
   workerUrl: new URL("./worker.js", import.meta.url),

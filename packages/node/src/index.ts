@@ -48,6 +48,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+/** The Node `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Node. */
 export const adapter: PoolAdapter = {
   name: "node",
   workerUrl: new URL("./worker.js", import.meta.url),

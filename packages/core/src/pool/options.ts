@@ -2,6 +2,7 @@ import type { Task } from "../executor.js";
 import { checkInteger, checkOptions, checkTimeout, describeValue } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 
+/** Options of `WorkerPoolExecutor`. */
 export interface WorkerPoolOptions {
   /** Most workers at once. @default the number of CPUs the runtime reports */
   maxWorkers?: number;

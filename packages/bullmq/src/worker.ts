@@ -78,7 +78,7 @@ export class QueueWorker {
   readonly #auto: boolean;
   // Function tasks by source: one function object per source, so the pool compiles it once per thread.
   readonly #functions = new Map<string, Fn>();
-  #avgMs = -1;
+  #runs = 0;
   #closing: Promise<void> | undefined;
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
   readonly ready: Promise<void>;
@@ -129,7 +129,6 @@ export class QueueWorker {
       this.#watchdog.close();
     });
     this.ready.catch(() => {});
-    void this.#maxWorkers.then((n) => this.#tune(n), () => {});
   }
 
   async #process(job: Job): Promise<Json> {
@@ -143,7 +142,6 @@ export class QueueWorker {
       throw wireError(error);
     }
     const pool = await this.#pool;
-    const started = performance.now();
     try {
       let result: Json;
       if (payload.a !== undefined) {
@@ -159,9 +157,7 @@ export class QueueWorker {
       if (error instanceof ChunkFailure) throw wireError(error.error, error.before);
       throw wireError(error);
     } finally {
-      const ms = performance.now() - started;
-      this.#avgMs = this.#avgMs < 0 ? ms : this.#avgMs * 0.9 + ms * 0.1;
-      void this.#maxWorkers.then((n) => this.#tune(n), () => {});
+      if (this.#auto && (++this.#runs <= 8 || this.#runs % 64 === 0)) this.#tune(pool);
     }
   }
 
@@ -207,12 +203,15 @@ export class QueueWorker {
     return (taskModule<Record<string, Fn>>(url) as Record<string, Task<unknown[], unknown>>)[name]!;
   }
 
-  // Hold about 20 ms of work per thread beyond the one running, between 1 and 16 extra
-  // jobs per thread.
-  #tune(maxWorkers: number): void {
-    if (!this.#auto || this.#closing) return;
-    const perThread = this.#avgMs < 0 ? 4 : Math.min(16, Math.max(1, Math.round(20 / Math.max(this.#avgMs, 0.05))));
-    const target = maxWorkers * (1 + perThread);
+  // Prefetch: hold about 50 ms of work beyond one task per thread, at least one extra job
+  // per thread and at most 128 in all. The pool's own run time (not the time a job spent
+  // queued here) decides, so more prefetch does not read as slower tasks.
+  #tune(pool: Executor): void {
+    if (this.#closing) return;
+    const { limit: maxWorkers, runTime } = pool.stats();
+    if (runTime.samples === 0) return;
+    const extra = Math.min(128, Math.max(maxWorkers, Math.round((maxWorkers * 50) / Math.max(runTime.p50, 0.01))));
+    const target = maxWorkers + extra;
     if (this.#worker.concurrency !== target) this.#worker.concurrency = target;
   }
 

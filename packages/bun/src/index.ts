@@ -34,7 +34,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
 
   return {
     post(data, transfer) {
-      worker.postMessage(data, transfer === undefined ? [] : [...transfer]);
+      worker.postMessage(data, transfer === undefined ? [] : ([...transfer] as Transferable[]));
     },
     terminate() {
       if (state === "running") worker.terminate();

@@ -9,7 +9,7 @@ export function createPort(): WorkerPort {
 
   return {
     post(data, transfer) {
-      postMessage(data, transfer === undefined ? [] : [...transfer]);
+      postMessage(data, transfer === undefined ? [] : ([...transfer] as Transferable[]));
     },
     // A 'message' listener keeps the worker alive while it waits for work.
     listen(handler) {

@@ -1,3 +1,4 @@
+import type { TransferItem } from "./transfer.js";
 import type { Future } from "./future.js";
 import { MapIterator } from "./map.js";
 import type { ExecutorStats } from "./stats.js";
@@ -38,7 +39,7 @@ export interface SubmitOptions {
   /** ms from submit after which the call is aborted as by `signal`, with a `TimeoutError`. @default Infinity */
   timeout?: number;
   /** Objects (ArrayBuffers, ports) moved to the worker instead of copied (worker pool). */
-  transfer?: readonly Transferable[];
+  transfer?: readonly TransferItem[];
 }
 
 /** A function, or a reference to a module's export (worker and queue executors). */

@@ -11,4 +11,5 @@ export { registerCpuCount } from "./runtime.js";
 export type { PoolAdapter, WorkerHandle, WorkerEvents, SpawnOptions } from "./pool/adapter.js";
 export type { WorkerPort } from "./worker/port.js";
 export { WorkerPoolExecutor, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";
-export { createLimit, type AutoLimitOptions, type ConcurrencyLimit, type LimitAlgorithm } from "./sizing/index.js";
+export { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit, type LimitAlgorithm } from "./sizing/index.js";
+export type { TransferItem } from "./transfer.js";

@@ -1,8 +1,12 @@
 /** Latency percentiles over the most recent samples, in ms. */
 export interface Percentiles {
+  /** Median, ms. */
   p50: number;
+  /** 90th percentile, ms. */
   p90: number;
+  /** 99th percentile, ms. */
   p99: number;
+  /** Largest sample in the window, ms. */
   max: number;
   /** How many samples the window holds (at most its size). */
   samples: number;

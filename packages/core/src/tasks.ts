@@ -5,7 +5,9 @@ declare const SIGNATURE: unique symbol;
 
 /** A reference to the export `name` of the module at `url`, typed as that export. */
 export interface ModuleTask<A extends unknown[], R> {
+  /** The module's URL (or bare specifier), as the worker imports it. */
   readonly url: string;
+  /** The export to call. */
   readonly name: string;
   /** Type-level only: the export's signature, so `submit` infers arguments and result. */
   readonly [SIGNATURE]?: (...args: A) => R;

@@ -75,7 +75,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
 
   return {
     post(data, transfer) {
-      worker.postMessage(data, transfer === undefined ? [] : [...transfer]);
+      worker.postMessage(data, transfer === undefined ? [] : ([...transfer] as Transferable[]));
     },
     // Deno fires no event for terminate(), so `exit` is ours to fire (code 1, as on Node);
     // a microtask later, so the engine never hears of it inside its own terminate() call.

@@ -35,7 +35,7 @@ export function createPort(): WorkerPort {
 
   return {
     post(data, transfer) {
-      scope.postMessage(data, transfer === undefined ? [] : [...transfer]);
+      scope.postMessage(data, transfer === undefined ? [] : ([...transfer] as Transferable[]));
     },
     // A 'message' listener keeps the worker alive while it waits for work.
     listen(handler) {

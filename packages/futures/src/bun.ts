@@ -5,5 +5,5 @@ import { bindAdapter } from "./bind.js";
 
 export * from "@concurrent/core";
 export { adapter };
-export const WorkerPoolExecutor = bindAdapter(adapter);
+export const WorkerPoolExecutor: typeof CoreWorkerPoolExecutor = bindAdapter(adapter);
 export type WorkerPoolExecutor = CoreWorkerPoolExecutor;

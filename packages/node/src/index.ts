@@ -33,7 +33,7 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
 
   return {
     post(data, transfer) {
-      // core types the list with the DOM's Transferable; Node names the same objects TransferListItem.
+      // core types the list loosely (TransferItem = object); Node names these objects TransferListItem.
       worker.postMessage(data, transfer as readonly TransferListItem[] | undefined);
     },
     terminate() {

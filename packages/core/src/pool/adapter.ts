@@ -2,6 +2,8 @@
 // An adapter spawns workers from a URL and forwards their events; queues, batching,
 // futures, crash handling and shutdown live once, in the engine.
 
+import type { TransferItem } from "../transfer.js";
+
 /** What the engine hears from one worker. */
 export interface WorkerEvents {
   /** A message the worker posted. */
@@ -39,7 +41,7 @@ export interface SpawnOptions {
 /** One live worker, as the engine drives it. */
 export interface WorkerHandle {
   /** Post a message (structured clone), moving the listed objects. */
-  post(data: unknown, transfer?: readonly Transferable[]): void;
+  post(data: unknown, transfer?: readonly TransferItem[]): void;
   /** Stop the worker now; `exit` follows (once). Safe to call more than once. */
   terminate(): void;
   /** Let this worker keep the process alive (it has work in flight). */

@@ -1,3 +1,4 @@
+import type { TransferItem } from "../transfer.js";
 import { Future } from "../future.js";
 import { functionSource, isModuleTask } from "../tasks.js";
 import type { Task } from "../executor.js";
@@ -60,7 +61,7 @@ export class PoolTask<R = unknown> extends Future<R> {
     /** Arguments of a call, or the items of a chunk. */
     readonly args: unknown[],
     readonly chunk: boolean,
-    readonly transfer: readonly Transferable[] | undefined,
+    readonly transfer: readonly TransferItem[] | undefined,
     readonly submittedAt: number,
   ) {
     super();

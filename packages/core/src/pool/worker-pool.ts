@@ -1,3 +1,4 @@
+import type { TransferItem } from "../transfer.js";
 import { BrokenExecutorError, ShutdownError, TimeoutError, WorkerExitedError } from "../errors.js";
 import { ChunkError, Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
 import type { Future } from "../future.js";
@@ -220,7 +221,7 @@ export class WorkerPoolExecutor extends Executor {
 
   // ---- submitting ------------------------------------------------------------------
 
-  #submit(fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly Transferable[] | undefined): PoolTask {
+  #submit(fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly TransferItem[] | undefined): PoolTask {
     if (this.#closed) throw new ShutdownError();
     const task = new PoolTask(taskDef(fn), args, chunk, transfer, performance.now());
     if (this.#broken) {
@@ -285,7 +286,7 @@ export class WorkerPoolExecutor extends Executor {
   #send(w: PoolWorker, room: number): void {
     const batch: unknown[] = [H_BATCH];
     const tasks: PoolTask[] = [];
-    let transfer: Transferable[] | undefined;
+    let transfer: TransferItem[] | undefined;
     while (tasks.length < room) {
       const task = this.#queue.shift();
       if (task === undefined) break;

@@ -7,6 +7,7 @@ import { GradientLimit } from "./gradient.js";
 import { resolveAutoLimitOptions } from "./options.js";
 import { VegasLimit } from "./vegas.js";
 
+/** An adaptive in-flight limit: feed it every finished call, read `limit`. */
 export interface ConcurrencyLimit {
   /** Current in-flight limit (an integer ≥ min). */
   readonly limit: number;
@@ -20,6 +21,7 @@ export interface ConcurrencyLimit {
 /** The algorithms {@link createLimit} knows. */
 export type LimitAlgorithm = "gradient" | "vegas" | "aimd";
 
+/** Options of `maxWorkers: "auto"` (`AsyncPoolExecutor`'s `autoLimit`). */
 export interface AutoLimitOptions {
   /**
    * The limit to start at. Small, so that an unknown downstream is approached from below.

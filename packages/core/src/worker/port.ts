@@ -2,9 +2,12 @@
 // from inside a worker. Each adapter's worker entry builds one of these and calls
 // `runWorker(port)`.
 
+import type { TransferItem } from "../transfer.js";
+
+/** What a worker entry gives `runWorker`: its runtime's side of the channel to the host. */
 export interface WorkerPort {
   /** Post a message to the host (structured clone), moving the listed objects. */
-  post(data: unknown, transfer?: readonly Transferable[]): void;
+  post(data: unknown, transfer?: readonly TransferItem[]): void;
   /** Deliver every message the host posts to `handler`. */
   listen(handler: (data: unknown) => void): void;
   /**

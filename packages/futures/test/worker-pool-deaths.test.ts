@@ -120,6 +120,13 @@ test(
   },
 );
 
+test(`worker deaths (${runtime}): a pool given resourceLimits runs ordinary work (Bun and Deno accept and ignore them)`, () =>
+  withPool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 64 } }, async (pool) => {
+    // Enough live data to need a few MB, well under the limit.
+    const size = await pool.submit((n: number) => Array.from({ length: n }, (_, i) => ({ i })).length, 100_000);
+    assert.equal(size, 100_000);
+  }));
+
 test(`worker deaths (${runtime}): a worker stopped by terminateWorkers fails its running task, cancels queued ones`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 1 });
   const flag = flags();

@@ -246,9 +246,10 @@ test(`worker pool (${runtime}): workers above minWorkers exit when idle and come
       await new Promise((resolve) => setTimeout(resolve, 20));
       return n * 2;
     };
-    const first = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.submit(slow, i)));
-    assert.deepEqual(first, [0, 2, 4, 6, 8, 10]);
+    const firstFs = Array.from({ length: 6 }, (_, i) => pool.submit(slow, i));
+    await sleep(0);
     assert.equal(pool.stats().workers, 3, "six waiting calls start all three workers");
+    assert.deepEqual(await Promise.all(firstFs), [0, 2, 4, 6, 8, 10]);
     await until("the pool to shrink to minWorkers", () => pool.stats().workers === 1);
     const again = Array.from({ length: 6 }, (_, i) => pool.submit(slow, i + 10));
     await sleep(0);
@@ -328,13 +329,14 @@ test(`worker pool (${runtime}): map with a module task, chunksize and buffersize
 
 test(`worker pool (${runtime}): map timeout rejects with TimeoutError and the pool is still usable`, () =>
   withPool({ maxWorkers: 1 }, async (pool) => {
+    await pool.submit(tasks.square, 1); // the worker is started: the timeout is not spent starting it
     const it = pool.map(
       async (ms: number) => {
         await new Promise((resolve) => setTimeout(resolve, ms));
         return ms;
       },
       [0, 60_000],
-      { timeout: 200 },
+      { timeout: 1000 },
     );
     assert.equal((await it.next()).value, 0);
     const error = await errorOf(it.next());

@@ -5,7 +5,7 @@
 //
 // Tests are flat top-level `test()` calls, so every runner counts the same things.
 //
-// Usage: concurrent-test-runtimes [--only node,bun] [files...]
+// Usage: concurrent-test-runtimes [--only node,node24,bun,deno] [files...]  (names as in src/runtimes.mjs)
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -120,7 +120,7 @@ function run(rt) {
 
 let failed = 0;
 for (const rt of runtimes()) {
-  if (only && !only.includes(rt.name) && !only.includes(rt.runtime)) continue;
+  if (only && !only.includes(rt.name)) continue;
   if (!rt.bin) {
     console.log(`\n[${rt.name}] not available here: ${rt.why ?? "binary not found"}`);
     writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify({ runtime: rt.name, unavailable: rt.why ?? "not found" }));

@@ -28,7 +28,7 @@ import { checkOptions, checkTimeout, describeValue } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { checkPoolOptions, type WorkerPoolOptions } from "./options.js";
 import { PoolWorker } from "./pool-worker.js";
-import { PoolTask, taskDef } from "./task.js";
+import { PoolTask, taskDef, type TaskDef } from "./task.js";
 
 // Each worker is kept about this many ms of work ahead, so it never waits for the next
 // message; a slow call is handed out one at a time, so calls stay cancellable and spread
@@ -70,6 +70,8 @@ export class WorkerPoolExecutor extends Executor {
   readonly #workers: PoolWorker[] = [];
   readonly #exiting = new Set<PoolWorker>();
   #nextWorker = 0;
+  #lastFn: unknown = undefined;
+  #lastDef: TaskDef | undefined = undefined;
   #rotate = 0;
   #scheduled = false;
   #closed = false;
@@ -223,7 +225,14 @@ export class WorkerPoolExecutor extends Executor {
 
   #submit(fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly TransferItem[] | undefined): PoolTask {
     if (this.#closed) throw new ShutdownError();
-    const task = new PoolTask(taskDef(fn), args, chunk, transfer, performance.now());
+    // Most submits repeat the previous function: skip the WeakMap lookup for it.
+    let def = this.#lastDef;
+    if (fn !== this.#lastFn || def === undefined) {
+      def = taskDef(fn);
+      this.#lastFn = fn;
+      this.#lastDef = def;
+    }
+    const task = new PoolTask(def, args, chunk, transfer, performance.now());
     if (this.#broken) {
       task.setRunningOrNotifyCancel();
       task.setException(this.#broken);

@@ -66,9 +66,17 @@ interface Entry {
   submitted: number;
   started?: number;
   payload?: string | undefined;
+  /** When this process last heard of the job (an event, or a sweep). */
+  heard: number;
+  /** Sweeps that found no job in Redis. */
+  missing: number;
+  /** Cancelled or aborted here: the job must not run. */
+  abandoned?: boolean;
 }
 
 const STALLED = /stalled more than allowable limit/;
+/** ms without news of a job before it is looked up directly (see #sweep). */
+const SWEEP_MS = 5000;
 
 function randomId(): string {
   const bytes = new Uint8Array(6);
@@ -102,6 +110,7 @@ export class QueueExecutor extends Executor {
   readonly #runTime = new Percentiles();
   readonly #waitTime = new Percentiles();
   #idle: (() => void) | undefined;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: QueueExecutorOptions) {
     super();
@@ -170,8 +179,10 @@ export class QueueExecutor extends Executor {
     const future = this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
     const abort = (reason: unknown) => {
       if (future.done()) return;
-      future.setException(reason);
       const entry = this.#jobs.get(future.jobId);
+      if (entry) this.#stats.failed++;
+      future.setException(reason);
+      // Still in the batch: #flush skips it. In Redis: take it out (0 if a worker holds it).
       if (entry) void this.#remove(entry);
     };
     const { signal, timeout } = options;
@@ -200,7 +211,8 @@ export class QueueExecutor extends Executor {
     const task = taskRef(fn);
     const jobId = `${this.id}-${++this.#seq}`;
     const future = new QueueFuture<unknown>(jobId);
-    const entry: Entry = { future, chunk: items !== undefined, where: "new", submitted: performance.now() };
+    const now = performance.now();
+    const entry: Entry = { future, chunk: items !== undefined, where: "new", submitted: now, heard: now, missing: 0 };
     try {
       entry.payload = encodePayload(task, args, items);
     } catch (error) {
@@ -223,6 +235,10 @@ export class QueueExecutor extends Executor {
 
   #track(entry: Entry): void {
     this.#jobs.set(entry.future.jobId, entry);
+    if (this.#sweeper === undefined) {
+      this.#sweeper = setInterval(() => void this.#sweep().catch(() => {}), SWEEP_MS);
+      (this.#sweeper as { unref?: () => void }).unref?.();
+    }
     const f = entry.future;
     f.addDoneCallback(() => {
       this.#jobs.delete(f.jobId);
@@ -256,8 +272,8 @@ export class QueueExecutor extends Executor {
           for (const e of batch) {
             e.payload = undefined;
             if (e.where === "new") e.where = "added";
-            // Cancelled while the add was on its way: take it back out.
-            if (e.future.cancelled()) void this.#remove(e);
+            // Cancelled or aborted while the add was on its way: take it back out.
+            if (e.abandoned) void this.#remove(e);
           }
         } catch (error) {
           const wrapped = this.#redisError(error);
@@ -286,6 +302,7 @@ export class QueueExecutor extends Executor {
   }
 
   #remove(entry: Entry): Promise<unknown> {
+    entry.abandoned = true;
     if (entry.where !== "added") return Promise.resolve();
     entry.where = "gone";
     // 0 means a worker holds the job: it runs, and its result is dropped (the future is done).
@@ -300,6 +317,7 @@ export class QueueExecutor extends Executor {
   #onActive(jobId: string): void {
     const entry = this.#jobs.get(jobId);
     if (!entry || entry.future.state !== "pending") return;
+    entry.heard = performance.now();
     if (entry.future.setRunningOrNotifyCancel()) {
       entry.started = performance.now();
       this.#waitTime.record(entry.started - entry.submitted);
@@ -344,6 +362,37 @@ export class QueueExecutor extends Executor {
     this.#fail(entry, error);
   }
 
+  // A safety net under the event stream: BullMQ trims it (to `maxLen`), so a reader that
+  // fell far behind, or was disconnected for long, could miss an outcome. Jobs not heard of
+  // for SWEEP_MS are read from their hashes, a few hundred per pass, in one pipeline.
+  async #sweep(): Promise<void> {
+    const now = performance.now();
+    const stale: Entry[] = [];
+    for (const e of this.#jobs.values()) {
+      if (e.where === "added" && !e.future.done() && now - e.heard > SWEEP_MS) {
+        stale.push(e);
+        if (stale.length >= 500) break;
+      }
+    }
+    if (stale.length === 0 || this.#watchdog.down) return;
+    const pipeline = this.#producer.pipeline();
+    for (const e of stale) pipeline.hmget(this.#queue.toKey(e.future.jobId), "finishedOn", "returnvalue", "failedReason", "processedOn", "timestamp");
+    const replies = (await pipeline.exec()) ?? [];
+    stale.forEach((e, i) => {
+      const [error, fields] = replies[i] ?? [new Error("no reply"), null];
+      if (error || e.future.done()) return;
+      const [finishedOn = null, returnvalue = null, failedReason = null, processedOn = null, timestamp = null] = fields as (string | null)[];
+      e.heard = performance.now();
+      const jobId = e.future.jobId;
+      if (finishedOn !== null && returnvalue !== null) this.#onCompleted(jobId, JSON.parse(returnvalue) as Json);
+      else if (finishedOn !== null) void this.#onFailed(jobId, failedReason ?? "failed");
+      else if (processedOn !== null) this.#onActive(jobId);
+      else if (timestamp === null && ++e.missing >= 2) {
+        this.#fail(e, new Error(`job ${jobId} is no longer in Redis and its outcome was not seen (removed by another client?)`));
+      }
+    });
+  }
+
   #finish(entry: Entry): void {
     if (entry.started !== undefined) this.#runTime.record(performance.now() - entry.started);
     if (entry.future.state === "pending") entry.future.setRunningOrNotifyCancel();
@@ -372,7 +421,8 @@ export class QueueExecutor extends Executor {
     const existing = this.#jobs.get(jobId);
     if (existing) return existing.future as QueueFuture<T>;
     const future = new QueueFuture<T>(jobId);
-    const entry: Entry = { future: future as QueueFuture<unknown>, chunk: false, where: "added", submitted: performance.now() };
+    const now = performance.now();
+    const entry: Entry = { future: future as QueueFuture<unknown>, chunk: false, where: "added", submitted: now, heard: now, missing: 0 };
     this.#track(entry);
     // Subscribe first, then read the job: an outcome written in between arrives as an event.
     void this.#ready
@@ -415,6 +465,7 @@ export class QueueExecutor extends Executor {
     if (this.#jobs.size > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
     await Promise.all([...this.#removals]);
     this.#watchdog.close();
+    if (this.#sweeper) clearInterval(this.#sweeper);
     if (this.#watchdog.down !== undefined) {
       // Redis is unreachable: BullMQ's close would wait for it. Drop the sockets first.
       for (const c of this.#clients) c.disconnect();

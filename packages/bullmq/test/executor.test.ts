@@ -403,6 +403,27 @@ test("asCompleted and wait take queue futures mixed with another executor's", as
   await w.close();
 });
 
+test("submitWith: signal and timeout reject the future with the reason; a waiting job is removed", async () => {
+  const queue = queueName("submit-with");
+  const ex = await executor(queue);
+  const file = tempFile("marks");
+  const controller = new AbortController();
+  const aborted = ex.submitWith({ signal: controller.signal }, tasks.mark, file, "aborted");
+  await sleep(50);
+  controller.abort(new Error("stop"));
+  assert.equal(((await aborted.exception()) as Error).message, "stop");
+  const timed = ex.submitWith({ timeout: 50 }, tasks.mark, file, "timed out");
+  assert.ok((await timed.exception()) instanceof TimeoutError);
+  const q = await bullQueue(queue);
+  await until(async () => (await q.getJob(aborted.jobId)) === undefined && (await q.getJob(timed.jobId)) === undefined, "both jobs removed");
+  await closeQueue(q);
+  const w = await worker(queue);
+  assert.equal(await ex.submitWith({ timeout: 10_000 }, tasks.square, 3), 9);
+  assert.equal(existsSync(file), false, "neither aborted task ran");
+  await ex.shutdown();
+  await w.close();
+});
+
 test("cleanup: this file's redis-server stops", async () => {
   await stopRedis();
 });

@@ -582,8 +582,11 @@ export class WorkerPoolExecutor extends Executor {
     if (w !== undefined) {
       const finished = Atomics.load(w.ctrl, CTRL_FINISHED);
       if (task.seq < finished) return; // it has finished: its result is on its way
-      if (task.seq < Atomics.load(w.ctrl, CTRL_STARTED)) {
-        // Running now: the only way to stop it is to stop its worker (replaced on demand).
+      const started = Atomics.load(w.ctrl, CTRL_STARTED);
+      // Running now, or next in line on a worker that runs nothing (it is still importing the
+      // task's module, and would start the call after): the only way to stop it is to stop
+      // its worker (replaced on demand; the calls it had not started are queued again).
+      if (task.seq < started || started === finished) {
         task.abortReason = reason;
         this.#failed++;
         task.setException(reason);

@@ -70,6 +70,9 @@ export function connect(connection: Connection, name: string): Redis {
     connectionName: name,
     // Back off to at most 2 s between attempts: a restarted Redis is found again quickly.
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    // After disconnect(), ioredis waits this long for a socket 'close' that never comes when
+    // the socket was already gone (default 2000 ms, a timer that holds the process).
+    disconnectTimeout: 200,
   };
   // `as never`: ioredis' option types do not survive exactOptionalPropertyTypes.
   let client: Redis;
@@ -83,6 +86,30 @@ export function connect(connection: Connection, name: string): Redis {
   // errors reach users through the watchdog instead.
   client.on("error", () => {});
   return client;
+}
+
+/**
+ * Close `client` now, failing whatever it still has queued. ioredis' `disconnect()` on a
+ * client that is between reconnect attempts clears the timer but never fails the commands
+ * it holds for resending (its offline queue, and `prevCommandQueue`: what was in flight
+ * when the socket died), so a BullMQ blocking read waiting there keeps its own 11 s
+ * watchdog timer — and the process — alive.
+ */
+export function drop(client: Redis): void {
+  client.disconnect();
+  const error = new Error("Connection is closed.");
+  const c = client as unknown as {
+    flushQueue?: (error: Error) => void;
+    prevCommandQueue?: { length: number; shift(): { command?: { reject?: (e: Error) => void } } | undefined } | null;
+  };
+  try {
+    c.flushQueue?.(error);
+    const prev = c.prevCommandQueue;
+    while (prev && prev.length > 0) prev.shift()?.command?.reject?.(error);
+    c.prevCommandQueue = null;
+  } catch {
+    // ioredis internals moved: the watchdog timers end by themselves, later
+  }
 }
 
 /**

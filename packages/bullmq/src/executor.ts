@@ -19,7 +19,7 @@ import {
   type Task,
 } from "@concurrent/core";
 import { decode, type Json } from "./codec.js";
-import { checkConnection, connect, describeConnection, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
+import { checkConnection, connect, describeConnection, drop, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
 import { encodePayload, readWireError, signPayload, taskRef, type JobData, type Payload } from "./envelope.js";
 import { Percentiles } from "./percentiles.js";
 import { checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
@@ -153,7 +153,15 @@ export class QueueExecutor extends Executor {
   async #subscribe(connection: Connection, client: Redis, prefix: { prefix?: string }): Promise<void> {
     const top = (await client.xrevrange(this.#queue.toKey("events"), "+", "-", "COUNT", 1)) as [string, string[]][];
     const lastEventId = top[0]?.[0] ?? "0-0";
-    const events = new QueueEvents(this.#opts.queue, { connection: this.#client(connection, "events"), ...prefix, lastEventId, autorun: false });
+    // blockingTimeout: BullMQ guards each blocking XREAD with a timer of this + 1 s; when
+    // Redis is lost, that timer is what keeps a shut-down process alive the longest.
+    const events = new QueueEvents(this.#opts.queue, {
+      connection: this.#client(connection, "events"),
+      ...prefix,
+      lastEventId,
+      autorun: false,
+      blockingTimeout: 5000,
+    });
     events.on("error", () => {});
     events.on("active", ({ jobId }) => this.#onActive(jobId));
     events.on("completed", ({ jobId, returnvalue }) => this.#onCompleted(jobId, returnvalue as unknown as Json));
@@ -467,10 +475,12 @@ export class QueueExecutor extends Executor {
     this.#watchdog.close();
     if (this.#sweeper) clearInterval(this.#sweeper);
     if (this.#watchdog.down !== undefined) {
-      // Redis is unreachable: BullMQ's close would wait for it. Drop the sockets first.
-      for (const c of this.#clients) c.disconnect();
+      // Redis is unreachable: BullMQ's close would wait for it. Mark the BullMQ objects
+      // closing first (else QueueEvents answers the dropped socket with a 5 s retry
+      // delay that keeps the process alive), then drop the sockets.
       void this.#events?.close().catch(() => {});
       void this.#queue.close().catch(() => {});
+      for (const c of this.#clients) drop(c);
       return;
     }
     await Promise.race([

@@ -10,7 +10,7 @@ import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
 import { encode, type Json } from "./codec.js";
-import { checkConnection, connect, describeConnection, Watchdog, type Connection } from "./connection.js";
+import { checkConnection, connect, describeConnection, drop, Watchdog, type Connection } from "./connection.js";
 import { decodeArgs, openJobData, wireError, type Payload } from "./envelope.js";
 import { checkBoolean, checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
 
@@ -224,7 +224,7 @@ export class QueueWorker {
       await this.#worker.close(!connected).catch(() => {});
       if (this.#ownPool) await (await this.#pool.catch(() => undefined))?.shutdown({ wait: true });
       await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
-      for (const c of this.#clients) c.disconnect();
+      for (const c of this.#clients) drop(c);
     })();
     return this.#closing;
   }

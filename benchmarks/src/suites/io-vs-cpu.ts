@@ -55,7 +55,7 @@ export const ioVsCpu: Suite = {
     const server = await LoopbackServer.start({ capacity, baseMs: params.baseMs, stallMs: params.stallMs });
     const measure: MeasureOptions = {
       rounds: ci ? 1 : 2,
-      iterations: ci ? 2 : 3,
+      iterations: 2,
       timeMs: 300,
       iterationTimeoutMs: 30_000,
       progress: context.progress,

@@ -49,9 +49,9 @@ export const peers: Suite = {
       asyncConcurrency: 16,
       memoryItems: ci ? 200_000 : 1_000_000,
       memoryBuffersize: 16,
-      rounds: ci ? 3 : 5,
+      rounds: ci ? 3 : 3,
       iterations: ci ? 2 : 3,
-      timeMs: 400,
+      timeMs: 300,
       callTimeoutMs: ci ? 15_000 : 30_000,
       cpus: context.cpus,
     };

@@ -54,7 +54,8 @@ export class PoolTask<R = unknown> extends Future<R> {
   seq = 0;
   /** A reason to reject with instead of WorkerExitedError when its worker is stopped for it. */
   abortReason: unknown = undefined;
-  cleanup: (() => void) | undefined = undefined;
+  /** Set once the call has been run again because its worker died before sending its result. */
+  rerun = false;
 
   constructor(
     readonly def: TaskDef,

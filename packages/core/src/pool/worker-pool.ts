@@ -491,6 +491,9 @@ export class WorkerPoolExecutor extends Executor {
     if (index >= 0) this.#workers.splice(index, 1);
     this.#exiting.add(w);
     if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
+    // Hold the process until the exit arrives: `await pool.shutdown()` waits for it, and with
+    // every worker unref'd nothing else may keep the event loop alive (seen on Bun).
+    w.ref();
     w.handle.terminate();
   }
 
@@ -505,16 +508,23 @@ export class WorkerPoolExecutor extends Executor {
     // The worker's own report (all fields kept) beats the runtime's: Bun's error event carries
     // only the message text.
     const cause = w.uncaught ?? error;
-    // Calls the worker started (it may have finished some without reporting them) fail;
-    // calls it never started go back to the front of the queue, in order.
+    // The control block says how far the worker got. Calls it never started go back to the
+    // front of the queue, in order. The call it was running fails. Calls it finished whose
+    // results it had not yet sent (results travel in batches) are lost with it: they run
+    // again, once, so that only the call that was running fails (unless they moved
+    // buffers, which went with the worker).
     const started = Atomics.load(w.ctrl, CTRL_STARTED);
+    const finished = Atomics.load(w.ctrl, CTRL_FINISHED);
     const requeue: PoolTask[] = [];
     let seq = w.reported;
     for (let task = w.inFlight.shift(); task !== undefined; task = w.inFlight.shift(), seq++) {
       this.#inFlight--;
       task.worker = undefined;
       if (task.done()) continue;
-      if (seq < started || this.#terminating || this.#broken) {
+      if (seq < finished && !task.rerun && task.transfer === undefined && !this.#terminating && !this.#broken) {
+        task.rerun = true;
+        requeue.push(task);
+      } else if (seq < started || this.#terminating || this.#broken) {
         this.#failed++;
         task.setException(
           task.abortReason ??

@@ -76,7 +76,12 @@ interface Entry {
 
 const STALLED = /stalled more than allowable limit/;
 /** ms without news of a job before it is looked up directly (see #sweep). */
-const SWEEP_MS = 5000;
+let SWEEP_MS = 5000;
+
+/** @internal For tests: how long a job may go unheard of before the sweep reads it. */
+export function _setSweepInterval(ms: number): void {
+  SWEEP_MS = ms;
+}
 
 function randomId(): string {
   const bytes = new Uint8Array(6);

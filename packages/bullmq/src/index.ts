@@ -1,4 +1,4 @@
-export { QueueExecutor, QueueFuture, type QueueExecutorOptions, type KeepJobs } from "./executor.js";
+export { QueueExecutor, QueueFuture, _setSweepInterval, type QueueExecutorOptions, type KeepJobs } from "./executor.js";
 export { QueueWorker, type QueueWorkerOptions } from "./worker.js";
 export { RedisConnectionError, type Connection } from "./connection.js";
 export { encode, decode, type Json } from "./codec.js";

@@ -15,7 +15,7 @@ import {
   wait,
   ALL_COMPLETED,
 } from "@concurrent/futures";
-import { QueueExecutor, QueueFuture } from "@concurrent/bullmq";
+import { QueueExecutor, QueueFuture, _setSweepInterval } from "@concurrent/bullmq";
 import { queueName, redis, stopRedis, tasks, tempFile, until, worker, sleep } from "./helpers.js";
 
 async function executor(queue: string, options: Record<string, unknown> = {}): Promise<QueueExecutor> {
@@ -422,6 +422,29 @@ test("submitWith: signal and timeout reject the future with the reason; a waitin
   assert.equal(existsSync(file), false, "neither aborted task ran");
   await ex.shutdown();
   await w.close();
+});
+
+test("sweep: an outcome whose event was never seen is read from the job itself", async () => {
+  const queue = queueName("sweep");
+  _setSweepInterval(100);
+  try {
+    const ex = await executor(queue);
+    const done = ex.submit(tasks.square, 9);
+    const gone = ex.submit(tasks.square, 8);
+    const q = await bullQueue(queue);
+    await until(async () => (await q.getWaitingCount()) === 2, "two waiting jobs");
+    // Write what a worker would, without the events a worker emits.
+    const client = new Redis((await redis()).url);
+    await client.hset(q.toKey(done.jobId), "returnvalue", "81", "finishedOn", String(Date.now()));
+    await client.del(q.toKey(gone.jobId));
+    assert.equal(await done, 81);
+    assert.match(((await gone.exception()) as Error).message, /no longer in Redis/);
+    await client.quit();
+    await closeQueue(q);
+    await ex.shutdown({ cancelFutures: true });
+  } finally {
+    _setSweepInterval(5000);
+  }
 });
 
 test("cleanup: this file's redis-server stops", async () => {

@@ -46,9 +46,16 @@ export interface JobData {
 }
 
 /** The wire form of a task: a function by its source, or a module task by url and export name. */
+const refs = new WeakMap<object, TaskRef>();
+
 export function taskRef(fn: unknown): TaskRef {
   if (isModuleTask(fn)) return ["m", fn.url, fn.name];
-  if (typeof fn === "function") return ["f", functionSource(fn as (...args: never[]) => unknown)];
+  if (typeof fn === "function") {
+    // The same function is usually submitted many times: read its source once.
+    let ref = refs.get(fn);
+    if (!ref) refs.set(fn, (ref = ["f", functionSource(fn as (...args: never[]) => unknown)]));
+    return ref;
+  }
   throw new TypeError(`a task must be a function or a module task (taskModule), got ${fn === null ? "null" : typeof fn}`);
 }
 

@@ -41,9 +41,9 @@ export interface QueueExecutorOptions {
   attempts?: number;
   /** Delay between retries: ms (fixed), or BullMQ's `{ type: "fixed" | "exponential", delay }`. @default 0 */
   backoff?: number | { type: "fixed" | "exponential"; delay: number };
-  /** Keep completed jobs (and so their results, for {@link QueueExecutor.future}) this long. @default { age: 3600 } (s) */
+  /** Keep completed jobs (and so their results, for {@link QueueExecutor.future}): BullMQ's `KeepJobs`. @default { age: 3600, count: 10000 } (an hour, at most 10 000 jobs) */
   removeOnComplete?: KeepJobs;
-  /** Keep failed jobs this long. @default { age: 86400 } (s) */
+  /** Keep failed jobs. @default { age: 86400, count: 10000 } (a day, at most 10 000 jobs) */
   removeOnFail?: KeepJobs;
   /** BullMQ key prefix. @default "bull" */
   prefix?: string;
@@ -81,6 +81,18 @@ let SWEEP_MS = 5000;
 /** @internal For tests: how long a job may go unheard of before the sweep reads it. */
 export function _setSweepInterval(ms: number): void {
   SWEEP_MS = ms;
+}
+
+function checkBackoff(backoff: unknown): void {
+  if (backoff === undefined) return;
+  if (typeof backoff === "number") {
+    if (!(backoff >= 0)) throw new RangeError(`QueueExecutor backoff must be ≥ 0 ms, got ${backoff}`);
+    return;
+  }
+  const b = backoff as { type?: unknown; delay?: unknown } | null;
+  if (b === null || typeof b !== "object" || (b.type !== "fixed" && b.type !== "exponential") || typeof b.delay !== "number" || !(b.delay >= 0)) {
+    throw new TypeError('QueueExecutor backoff must be ms, or { type: "fixed" | "exponential", delay: ms }');
+  }
 }
 
 function randomId(): string {
@@ -125,14 +137,15 @@ export class QueueExecutor extends Executor {
     checkSecret(options.secret, "QueueExecutor");
     if (options.connectTimeout !== undefined) checkTimeoutOption(options.connectTimeout, "QueueExecutor connectTimeout");
     if (options.attempts !== undefined) checkPositiveInteger(options.attempts, "QueueExecutor attempts");
+    checkBackoff(options.backoff);
     this.#opts = options;
     this.#where = `QueueExecutor(${describeConnection(connection)}, queue "${options.queue}")`;
     const backoff = options.backoff;
     this.#jobOptions = {
       attempts: options.attempts ?? 1,
       ...(backoff === undefined ? {} : { backoff: typeof backoff === "number" ? { type: "fixed", delay: backoff } : backoff }),
-      removeOnComplete: options.removeOnComplete ?? { age: 3600 },
-      removeOnFail: options.removeOnFail ?? { age: 86400 },
+      removeOnComplete: options.removeOnComplete ?? { age: 3600, count: 10_000 },
+      removeOnFail: options.removeOnFail ?? { age: 86400, count: 10_000 },
       // Only the last attempt's error is read back.
       stackTraceLimit: 1,
     };

@@ -15,7 +15,8 @@ export class PoolWorker {
   readonly defined = new Set<number>();
   lastDefined = -1;
   refed = false;
-  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the worker last ran out of work (performance.now()), or −1 while it has some. */
+  idleSince = -1;
   /** The uncaught error the worker reported before it died. */
   uncaught: unknown = undefined;
 

@@ -71,6 +71,8 @@ export class WorkerPoolExecutor extends Executor {
   readonly #exiting = new Set<PoolWorker>();
   #nextWorker = 0;
   #lastFn: unknown = undefined;
+  #idleSweep: ReturnType<typeof setTimeout> | undefined = undefined;
+  #unrefPending = false;
   #lastDef: TaskDef | undefined = undefined;
   #rotate = 0;
   #scheduled = false;
@@ -331,10 +333,7 @@ export class WorkerPoolExecutor extends Executor {
       w.inFlight.push(task);
     }
     this.#inFlight += tasks.length;
-    if (w.idleTimer !== undefined) {
-      clearTimeout(w.idleTimer);
-      w.idleTimer = undefined;
-    }
+    w.idleSince = -1;
     w.ref();
   }
 
@@ -467,21 +466,54 @@ export class WorkerPoolExecutor extends Executor {
   }
 
   #onIdle(w: PoolWorker): void {
-    w.unref();
+    this.#unrefSoon();
     if (w.state !== "ready") return;
     if (w.sent >= this.#maxTasks) {
       this.#stop(w);
       this.#schedule();
       return;
     }
-    if (this.#closed || this.#idleTimeout === Infinity || w.idleTimer !== undefined) return;
-    if (this.#workers.length <= this.#minWorkers) return;
-    w.idleTimer = setTimeout(() => {
-      w.idleTimer = undefined;
-      if (w.state === "ready" && w.load === 0 && this.#workers.length > this.#minWorkers) this.#stop(w);
-    }, this.#idleTimeout);
-    unrefTimer(w.idleTimer, this.#adapter);
+    if (this.#closed || this.#idleTimeout === Infinity) return;
+    w.idleSince = performance.now();
+    if (this.#idleSweep === undefined && this.#workers.length > this.#minWorkers) this.#armIdleSweep(this.#idleTimeout);
   }
+
+  // An idle worker must not keep the process alive, but unref()/ref() cost a runtime call
+  // each (an op on Deno), and a request/response loop makes a worker idle after every call.
+  // So idle workers are unref'd one macrotask later, together: until then the pending timer
+  // holds the process anyway, and a worker that got work meanwhile is left ref'd.
+  #unrefSoon(): void {
+    if (this.#unrefPending) return;
+    this.#unrefPending = true;
+    setTimeout(this.#unrefIdle, 0);
+  }
+
+  readonly #unrefIdle = (): void => {
+    this.#unrefPending = false;
+    for (const w of this.#workers) if (w.load === 0 && w.state !== "starting") w.unref();
+  };
+
+  // One timer for the whole pool, not one per worker per idle spell: a worker going idle and
+  // busy again (every call, in a request/response loop) only writes a timestamp.
+  #armIdleSweep(ms: number): void {
+    this.#idleSweep = setTimeout(this.#sweepIdle, ms);
+    unrefTimer(this.#idleSweep, this.#adapter);
+  }
+
+  readonly #sweepIdle = (): void => {
+    this.#idleSweep = undefined;
+    if (this.#closed) return;
+    const now = performance.now();
+    let next = Infinity;
+    for (const w of [...this.#workers]) {
+      if (w.state !== "ready" || w.load > 0 || w.idleSince < 0) continue;
+      const due = w.idleSince + this.#idleTimeout;
+      if (due <= now + 1) {
+        if (this.#workers.length > this.#minWorkers) this.#stop(w);
+      } else next = Math.min(next, due);
+    }
+    if (next !== Infinity && this.#workers.length > this.#minWorkers) this.#armIdleSweep(next - now);
+  };
 
   /** Take a worker out of the pool and terminate it; its calls are settled on exit. */
   #stop(w: PoolWorker): void {
@@ -490,7 +522,6 @@ export class WorkerPoolExecutor extends Executor {
     const index = this.#workers.indexOf(w);
     if (index >= 0) this.#workers.splice(index, 1);
     this.#exiting.add(w);
-    if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
     // Hold the process until the exit arrives: `await pool.shutdown()` waits for it, and with
     // every worker unref'd nothing else may keep the event loop alive (seen on Bun).
     w.ref();
@@ -504,7 +535,6 @@ export class WorkerPoolExecutor extends Executor {
     const index = this.#workers.indexOf(w);
     if (index >= 0) this.#workers.splice(index, 1);
     this.#exiting.delete(w);
-    if (w.idleTimer !== undefined) clearTimeout(w.idleTimer);
     // The worker's own report (all fields kept) beats the runtime's: Bun's error event carries
     // only the message text.
     const cause = w.uncaught ?? error;
@@ -611,6 +641,10 @@ export class WorkerPoolExecutor extends Executor {
 
   #checkDone(): void {
     if (!this.#closed || this.#queue.size > 0 || this.#inFlight > 0) return;
+    if (this.#idleSweep !== undefined) {
+      clearTimeout(this.#idleSweep);
+      this.#idleSweep = undefined;
+    }
     for (const w of [...this.#workers]) this.#stop(w);
     if (this.#workers.length === 0 && this.#exiting.size === 0 && this.#resolveDone) {
       this.#resolveDone();

@@ -6,7 +6,8 @@ import { measureInterleaved, type CaseSpec } from "../harness/measure.js";
 import { medianThroughput } from "../harness/stats.js";
 import type { BenchCase } from "../results/index.js";
 import { sumOfSquares } from "../peers/adapter.js";
-import type { Suite, SuiteContext } from "./suite.js";
+import { cpuSweep, cpuSweepParameters } from "./scaleout-cpu.js";
+import { selected, type Suite, type SuiteContext } from "./suite.js";
 
 const square = (x: number) => x * x;
 
@@ -17,15 +18,16 @@ function check(got: number, n: number): void {
 /**
  * Issue 9 "Speed": tiny tasks through QueueExecutor (QueueWorker at its defaults) against raw
  * BullMQ (Queue.add + QueueEvents, a Worker of concurrency 50) on the same Redis, in
- * interleaved rounds; and `map` with `chunksize` against the raw per-job rate.
- * TODO: the CPU-bound sweep over 1 and 2 QueueWorker processes.
+ * interleaved rounds; and `map` with `chunksize` against the raw per-job rate. Then the
+ * CPU-bound sweep (scaleout-cpu.ts): fib(27) tasks through 1 and 2 `concurrent-worker`
+ * processes of one thread each, and the speedup of 2 over 1.
  */
 export const scaleout: Suite = {
   name: "scaleout",
-  description: "QueueExecutor (BullMQ + Redis) vs raw BullMQ: tiny submits, map with chunksize",
+  description: "QueueExecutor (BullMQ + Redis) vs raw BullMQ: tiny submits, map with chunksize; CPU-bound over 1 and 2 worker processes",
   async run(context: SuiteContext) {
     const ci = context.mode === "ci";
-    const p = { tasks: ci ? 300 : 1000, mapItems: ci ? 5000 : 20_000, chunksize: 100, rawConcurrency: 50, rounds: ci ? 2 : 3 };
+    const p = { tasks: ci ? 300 : 1000, mapItems: ci ? 5000 : 20_000, chunksize: 100, rawConcurrency: 50, rounds: ci ? 2 : 3, ...cpuSweepParameters(ci) };
     const redis = await startRedis();
     const connection = redis.url;
     const parsed = new URL(connection);
@@ -84,7 +86,12 @@ export const scaleout: Suite = {
         },
       ];
       // The map case needs the executor its submit sibling set up: keep that one first.
-      cases.push(...(await measureInterleaved(specs, { rounds: p.rounds, iterations: 2, timeMs: 2000, iterationTimeoutMs: 60_000, warmupIterations: 1, progress: context.progress })));
+      if (selected(context, "tiny-submit", "map")) cases.push(...(await measureInterleaved(specs, { rounds: p.rounds, iterations: 2, timeMs: 2000, iterationTimeoutMs: 60_000, warmupIterations: 1, progress: context.progress })));
+      await ex?.shutdown().catch(() => {});
+      await worker?.close().catch(() => {});
+      await rawWorker?.close().catch(() => {});
+      // The CPU sweep needs the cores: the in-process workers above are closed first.
+      if (selected(context, "cpu-sweep")) cases.push(...(await cpuSweep(connection, p, context.progress)));
     } finally {
       await ex?.shutdown().catch(() => {});
       await worker?.close().catch(() => {});
@@ -106,5 +113,6 @@ function figures(cases: BenchCase[]): Figure[] {
   return [
     figure("scaleout-submit/raw-bullmq", "QueueExecutor submit vs raw BullMQ", t("submit QueueExecutor"), raw, "tasks/s", { target: 0.8 }),
     figure("scaleout-map/raw-bullmq", "QueueExecutor map(chunksize) vs raw BullMQ per job", t("map chunksize"), raw, "tasks/s", { target: 10 }),
+    figure("scaleout-cpu/2proc-1proc", "fib(27) on 2 QueueWorker processes vs 1 (speedup)", t("cpu-fib27 2 "), t("cpu-fib27 1 "), "tasks/s"),
   ].filter((f) => Number.isFinite(f.ours) && Number.isFinite(f.baseline));
 }

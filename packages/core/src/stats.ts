@@ -32,6 +32,14 @@ export interface ExecutorStats {
   waitTime: Percentiles;
 }
 
+/** Stats of a worker pool: the executor stats plus its workers. */
+export interface WorkerPoolStats extends ExecutorStats {
+  /** Workers alive now (starting, ready or busy). */
+  workers: number;
+  /** Share of the pool's capacity (maxWorkers × time since creation) spent running calls, 0…1. */
+  utilization: number;
+}
+
 /**
  * A fixed-size ring of recent samples: recording is two stores, no allocation;
  * percentiles are computed (on a sorted copy) only when asked.

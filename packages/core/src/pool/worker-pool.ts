@@ -8,10 +8,6 @@ import {
   CTRL_STARTED,
   H_BATCH,
   H_INIT,
-  OP_CALL,
-  OP_CHUNK,
-  OP_FUNCTION,
-  OP_MODULE,
   S_ERROR,
   S_OK,
   W_INIT_FAILED,
@@ -23,9 +19,12 @@ import {
   type TaskSpec,
 } from "../protocol.js";
 import { Queue } from "../queue.js";
-import { SampleWindow, type ExecutorStats } from "../stats.js";
+import { SampleWindow, type WorkerPoolStats } from "../stats.js";
 import { checkOptions, checkTimeout, describeValue } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
+import { appendCall, uncloneableArguments } from "./batch.js";
+import { autoChunksize } from "./chunksize.js";
+import { fateOfCall } from "./exit.js";
 import { checkPoolOptions, type WorkerPoolOptions } from "./options.js";
 import { PoolWorker } from "./pool-worker.js";
 import { PoolTask, taskDef, type TaskDef } from "./task.js";
@@ -37,14 +36,6 @@ const TARGET_AHEAD_MS = 2;
 const MAX_AHEAD = 1024;
 // A pool whose workers die this many times in a row before they are ready is broken.
 const MAX_START_FAILURES = 3;
-
-/** Stats of a worker pool: the executor stats plus its workers. */
-export interface WorkerPoolStats extends ExecutorStats {
-  /** Workers alive now (starting, ready or busy). */
-  workers: number;
-  /** Share of the pool's capacity (maxWorkers × time since creation) spent running calls, 0…1. */
-  utilization: number;
-}
 
 function unrefTimer(timer: ReturnType<typeof setTimeout>, adapter: PoolAdapter): void {
   if (adapter.unrefTimer) adapter.unrefTimer(timer);
@@ -160,28 +151,18 @@ export class WorkerPoolExecutor extends Executor {
     return this.#submit(fn, items, true, undefined) as Future<unknown[]>;
   }
 
-  /**
-   * The automatic `map` chunksize: if this function has run on the pool before, enough
-   * items for about 1 ms of work per chunk; otherwise, for inputs of known length, up to 16
-   * items (at most 1/16 of an even share per worker) so that long calls still spread over
-   * the workers; for inputs of unknown length, 1. Never more than 1024.
-   */
+  /** The automatic `map` chunksize: see {@link autoChunksize}. */
   override _chunksize(items: Iterable<unknown> | AsyncIterable<unknown>, requested: number | undefined, fn?: Task<[unknown], unknown>): number {
     if (requested !== undefined) return requested;
-    const length = Array.isArray(items) || ArrayBuffer.isView(items) ? (items as ArrayLike<unknown>).length : (items as { size?: unknown }).size;
-    const n = typeof length === "number" ? length : undefined;
-    const share = n === undefined ? Infinity : Math.max(1, Math.ceil(n / (4 * this.#maxWorkers)));
-    let avg = -1;
+    let avgMs = -1;
     if (fn !== undefined) {
       try {
-        avg = taskDef(fn).avgMs;
+        avgMs = taskDef(fn).avgMs;
       } catch {
-        avg = -1;
+        avgMs = -1; // not a task: submit reports it
       }
     }
-    if (avg > 0) return Math.max(1, Math.min(1024, share, Math.floor(1 / avg)));
-    if (avg === 0) return Math.min(1024, share);
-    return n === undefined ? 1 : Math.max(1, Math.min(16, Math.ceil(n / (16 * this.#maxWorkers))));
+    return autoChunksize(items, this.#maxWorkers, avgMs);
   }
 
   async shutdown(options?: ShutdownOptions): Promise<void> {
@@ -307,16 +288,7 @@ export class WorkerPoolExecutor extends Executor {
         continue;
       }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
-      const def = task.def;
-      if (def.id !== w.lastDefined) {
-        if (!w.defined.has(def.id)) {
-          if (def.source !== undefined) batch.push(OP_FUNCTION, def.id, def.source);
-          else batch.push(OP_MODULE, def.id, def.url, def.name);
-          w.defined.add(def.id);
-        }
-        w.lastDefined = def.id;
-      }
-      batch.push(task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+      appendCall(batch, w, task);
       if (task.transfer) (transfer ??= []).push(...task.transfer);
       tasks.push(task);
     }
@@ -342,30 +314,18 @@ export class WorkerPoolExecutor extends Executor {
   #postFailed(w: PoolWorker, tasks: PoolTask[], error: unknown): void {
     w.defined.clear();
     w.lastDefined = -1;
-    let culprits = 0;
-    for (const task of tasks) {
-      if (task.transfer) continue;
-      try {
-        structuredClone(task.args);
-      } catch (cloneError) {
-        culprits++;
-        this.#failed++;
-        task.setException(
-          new TypeError(
-            `an argument of this task cannot be sent to a worker (structured clone failed: ${(cloneError as Error)?.message ?? String(cloneError)}); pass plain data: no functions, symbols or class instances with methods`,
-            { cause: cloneError },
-          ),
-        );
-      }
-    }
+    const culprits = uncloneableArguments(tasks);
     for (let i = tasks.length - 1; i >= 0; i--) {
       const task = tasks[i]!;
-      if (task.done()) continue;
-      if (culprits > 0) this.#queue.unshift(task);
-      else {
-        this.#failed++;
-        task.setException(new TypeError(`this task could not be sent to a worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+      const culprit = culprits.get(task);
+      if (culprits.size > 0 && culprit === undefined) {
+        this.#queue.unshift(task);
+        continue;
       }
+      this.#failed++;
+      task.setException(
+        culprit ?? new TypeError(`this task could not be sent to a worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }),
+      );
     }
     this.#schedule();
   }
@@ -538,11 +498,8 @@ export class WorkerPoolExecutor extends Executor {
     // The worker's own report (all fields kept) beats the runtime's: Bun's error event carries
     // only the message text.
     const cause = w.uncaught ?? error;
-    // The control block says how far the worker got. Calls it never started go back to the
-    // front of the queue, in order. The call it was running fails. Calls it finished whose
-    // results it had not yet sent (results travel in batches) are lost with it: they run
-    // again, once, so that only the call that was running fails (unless they moved
-    // buffers, which went with the worker).
+    // The control block says how far the worker got: see fateOfCall. When the pool is
+    // being terminated or is broken, every call it held fails.
     const started = Atomics.load(w.ctrl, CTRL_STARTED);
     const finished = Atomics.load(w.ctrl, CTRL_FINISHED);
     const requeue: PoolTask[] = [];
@@ -551,22 +508,23 @@ export class WorkerPoolExecutor extends Executor {
       this.#inFlight--;
       task.worker = undefined;
       if (task.done()) continue;
-      if (seq < finished && !task.rerun && task.transfer === undefined && !this.#terminating && !this.#broken) {
-        task.rerun = true;
+      const fate = this.#terminating || this.#broken ? "fail" : fateOfCall(task, seq, started, finished);
+      if (fate === "rerun") task.rerun = true;
+      if (fate !== "fail") {
         requeue.push(task);
-      } else if (seq < started || this.#terminating || this.#broken) {
-        this.#failed++;
-        task.setException(
-          task.abortReason ??
-            this.#broken ??
-            new WorkerExitedError(
-              this.#terminating && seq >= started
-                ? "the pool was terminated before the task started"
-                : (this.#terminating ?? `the worker running the task exited (code ${code})${cause ? `: ${String((cause as Error)?.message ?? cause)}` : ""}`),
-              cause === undefined ? undefined : { cause },
-            ),
-        );
-      } else requeue.push(task);
+        continue;
+      }
+      this.#failed++;
+      task.setException(
+        task.abortReason ??
+          this.#broken ??
+          new WorkerExitedError(
+            this.#terminating && seq >= started
+              ? "the pool was terminated before the task started"
+              : (this.#terminating ?? `the worker running the task exited (code ${code})${cause ? `: ${String((cause as Error)?.message ?? cause)}` : ""}`),
+            cause === undefined ? undefined : { cause },
+          ),
+      );
     }
     for (let i = requeue.length - 1; i >= 0; i--) this.#queue.unshift(requeue[i]!);
     if (wasStarting && !this.#terminating && !this.#broken && this.#queue.size > 0) {
@@ -661,4 +619,4 @@ export class WorkerPoolExecutor extends Executor {
   }
 }
 
-export type { WorkerPoolOptions };
+export type { WorkerPoolOptions, WorkerPoolStats };

@@ -7,11 +7,14 @@
 // stalls (latency capped at `stall`). The client times a call out after `timeout` and
 // reports it dropped, but the downstream keeps working on it until it would have
 // answered — as a real overloaded server does — so backing off takes a while to pay off.
+// Like AsyncPoolExecutor, the pool runs a watchdog while calls are in flight: every
+// `watchdog` ms it tells the limiter how long it has heard nothing (onStall).
 
 /** What the simulated pool drives: a ConcurrencyLimit, or a fixed number. */
 export interface Limiter {
   readonly limit: number;
   onSample(now: number, rtt: number, inFlight: number, dropped: boolean): void;
+  onStall?(now: number, age: number): void;
 }
 
 export interface SimOptions {
@@ -34,6 +37,8 @@ export interface SimOptions {
   seed?: number;
   /** Latency multiplier for n calls in a downstream of capacity c. @default queueing */
   slowdown?: (n: number, c: number) => number;
+  /** The pool's watchdog period in ms (as AsyncPoolExecutor's); 0: none. @default 50 */
+  watchdog?: number;
 }
 
 export interface SimResult {
@@ -60,6 +65,15 @@ export function queueing(n: number, c: number): number {
   return Math.max(1, n / c) * (1 + excess * excess);
 }
 
+/**
+ * The benchmark's degrading server (benchmarks/src/servers/degrading.ts): latency grows
+ * exponentially past c (× e^(4·(n − c)/c): one call past 16 is 28 % slower, 2c is 55×),
+ * so well past c every call takes the stall.
+ */
+export function degrading(n: number, c: number): number {
+  return Math.exp((4 * Math.max(0, n - c)) / c);
+}
+
 /** A harsher downstream: no queue, it thrashes at once (one call past c is ~30 % slower at c = 16). */
 export function thrashing(n: number, c: number): number {
   const excess = Math.max(0, n - c) / c;
@@ -77,11 +91,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** kind 0: the client hears the call finish (or time out); kind 1: the downstream lets it go. */
+/** kind 0: the client hears the call finish (or time out); kind 1: the downstream lets it go; kind 2: the watchdog. */
 interface SimEvent {
   t: number;
   seq: number;
-  kind: 0 | 1;
+  kind: 0 | 1 | 2;
   start: number;
   inFlight: number;
   dropped: boolean;
@@ -150,9 +164,25 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
   let failed = 0;
   let lowest = limiter.limit;
   let highest = limiter.limit;
+  const watchdog = limiter.onStall === undefined ? 0 : (o.watchdog ?? 50);
+  let watching = false;
+  let lastProgress = 0;
+  const record = (before: number) => {
+    const after = limiter.limit;
+    if (after !== before) {
+      changes.push({ t: now, limit: after });
+      if (after < lowest) lowest = after;
+      if (after > highest) highest = after;
+    }
+  };
 
   const fill = () => {
     while (clientInFlight < Math.min(limiter.limit, demand)) {
+      if (watchdog > 0 && !watching) {
+        watching = true;
+        lastProgress = now;
+        events.push({ t: now + watchdog, seq: seq++, kind: 2, start: now, inFlight: 0, dropped: false });
+      }
       clientInFlight++;
       serverInFlight++;
       const jitter = 1 - noise + 2 * noise * random();
@@ -180,6 +210,16 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
       serverInFlight--;
       continue;
     }
+    if (e.kind === 2) {
+      watching = clientInFlight > 0;
+      if (!watching) continue;
+      const before = limiter.limit;
+      limiter.onStall!(now, now - lastProgress);
+      record(before);
+      events.push({ t: now + watchdog, seq: seq++, kind: 2, start: now, inFlight: 0, dropped: false });
+      continue;
+    }
+    lastProgress = now;
     clientInFlight--;
     if (e.dropped) failed++;
     else {
@@ -188,12 +228,7 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
     }
     const before = limiter.limit;
     limiter.onSample(now, now - e.start, e.inFlight, e.dropped);
-    const after = limiter.limit;
-    if (after !== before) {
-      changes.push({ t: now, limit: after });
-      if (after < lowest) lowest = after;
-      if (after > highest) highest = after;
-    }
+    record(before);
     fill();
   }
 

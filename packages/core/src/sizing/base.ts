@@ -18,6 +18,14 @@ const windowsAtMinBeforeReset = 5;
 /** The first floor probe comes after this many windows: early, in case we started above C. */
 const windowsBeforeFirstProbe = 16;
 
+/**
+ * No call has finished for this many latency floors while calls were in flight: the
+ * downstream has stalled. The calls are still out, so no sample says so; the executor's
+ * watchdog reports the silence ({@link WindowedLimit.onStall}) and the limit backs off now
+ * rather than when the stalled calls come back (seconds later, or never).
+ */
+const stallFloors = 16;
+
 export abstract class WindowedLimit implements ConcurrencyLimit {
   limit: number;
   /** The limit as a real number; `limit` is its integer part. */
@@ -40,6 +48,20 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
   private nextProbe = Number.POSITIVE_INFINITY;
   /** The estimate to return to after a floor probe, or NaN when not probing. */
   private probeSaved = Number.NaN;
+  /**
+   * When the limit last went down (a decrease or a probe). A call that started before it
+   * measures the load we have already reacted to: its sample is left out, so one episode of
+   * congestion is answered once (TCP cuts its window once per round trip, for the same reason).
+   */
+  private loweredAt = Number.NEGATIVE_INFINITY;
+  /** The silence that triggered the last stall backoff (0: none since the last sample). */
+  private stallAge = 0;
+  /**
+   * Where latency last said "congested": the estimate just before that decrease (∞: not
+   * yet). The algorithms grow carefully near it and fast away from it (as TCP CUBIC does
+   * around its last W_max).
+   */
+  protected knee = Number.POSITIVE_INFINITY;
 
   constructor(o: ResolvedAutoLimitOptions) {
     this.min = o.min;
@@ -54,9 +76,10 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
   }
 
   onSample(now: number, rtt: number, inFlight: number, dropped: boolean): void {
+    this.stallAge = 0;
+    // A call that started before the limit went down measures the old load.
+    if (now - rtt < this.loweredAt) return;
     const probing = this.probeSaved === this.probeSaved;
-    // A call that started before the probe lowered the limit measures the old load.
-    if (probing && inFlight > this.limit) return;
     const w = this.window;
     w.add(now, rtt, inFlight, dropped);
     if (!w.ready(now, this.floorRtt, this.windowSize, this.minWindow, this.maxWindow)) return;
@@ -82,9 +105,9 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
     } else {
       next = this.estimate;
     }
-    this.estimate = Math.min(this.max, Math.max(this.min, next));
-    this.limit = Math.floor(this.estimate);
+    const decision = w.drops > 0 || !probing;
     w.reset();
+    this.set(now, next, decision);
 
     if (this.limit <= this.min && ++this.windowsAtMin >= windowsAtMinBeforeReset) {
       this.floorRtt = Number.POSITIVE_INFINITY;
@@ -98,7 +121,38 @@ export abstract class WindowedLimit implements ConcurrencyLimit {
       // packets. Halving is enough here: the limit sits near C, so half is below it.
       this.probeSaved = this.estimate;
       this.limit = Math.max(this.min, Math.floor(this.estimate / 2));
+      this.loweredAt = now;
     }
+  }
+
+  /**
+   * The executor's watchdog: calls are in flight and none has finished for `age` ms (so
+   * the oldest has been out at least that long). Past {@link stallFloors} latency floors,
+   * that silence is congestion the samples cannot show yet: the limit is cut by
+   * `backoffRatio` (as for a window of timeouts), and again each time the silence doubles.
+   */
+  onStall(now: number, age: number): void {
+    const floor = this.floorRtt;
+    if (!(floor < Number.POSITIVE_INFINITY) || age < stallFloors * floor || age < 2 * this.stallAge) return;
+    this.stallAge = age;
+    if (this.probeSaved === this.probeSaved) {
+      this.estimate = this.probeSaved;
+      this.probeSaved = Number.NaN;
+    }
+    this.window.reset();
+    // The first cut of a silence marks the knee; the further ones only back off.
+    this.set(now, this.estimate * this.backoffRatio, this.loweredAt <= now - age);
+  }
+
+  /** Moves the estimate to `next` (within bounds); a decrease marks the knee and `loweredAt`. */
+  private set(now: number, next: number, decision: boolean): void {
+    const estimate = Math.min(this.max, Math.max(this.min, next));
+    if (Math.floor(estimate) < this.limit) {
+      if (decision) this.knee = this.estimate;
+      this.loweredAt = now;
+    }
+    this.estimate = estimate;
+    this.limit = Math.floor(estimate);
   }
 
   /** Whether the algorithm reads the latency floor (and so needs it probed). */

@@ -1,11 +1,12 @@
 // Gradient: Netflix concurrency-limits' Gradient2Limit with Envoy's minRTT floor.
-//   gradient = clamp(tolerance · floorRtt / windowRtt, 0.5, 1)
-//   gradient = 1 (latency near its floor): grow by √limit (Envoy's headroom), if used
-//   gradient < 1 (queueing): move, smoothed, toward limit · gradient + √limit
-// The √limit allowance lets the limit probe upward and settles it where latency sits a
-// little above the floor: just past the knee of the downstream's latency curve, which is
-// its capacity C (Little's law: in-flight = throughput × latency, so beyond C only latency
-// grows). https://github.com/Netflix/concurrency-limits (Gradient2Limit.java),
+//   ratio = windowRtt / floorRtt
+//   ratio ≤ tolerance (no queueing): grow, if the caller uses the limit (see growth below)
+//   ratio > tolerance (queueing): move toward limit · max(0.5, tolerance / ratio), damped
+//     by `smoothing` when latency is just past the tolerance, undamped when it is far past
+// The limit settles where latency sits a little above the floor: just past the knee of the
+// downstream's latency curve, which is its capacity C (Little's law: in-flight =
+// throughput × latency, so beyond C only latency grows).
+// https://github.com/Netflix/concurrency-limits (Gradient2Limit.java),
 // https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/adaptive_concurrency_filter
 
 import { WindowedLimit } from "./base.js";
@@ -26,13 +27,29 @@ export class GradientLimit extends WindowedLimit {
     const ratio = meanRtt / this.floorRtt;
     if (ratio <= this.tolerance) {
       if (this.appLimited(maxInFlight)) return limit;
-      // Grow by up to √limit (Envoy's headroom), fully at the floor and less as latency
-      // nears the tolerance, so the limit slows down as it approaches the knee.
-      const room = Math.min(1, (this.tolerance - ratio) / (this.tolerance - 1));
-      return limit + Math.sqrt(limit) * room;
+      // Scaled down as latency nears the tolerance, so the limit slows before the knee.
+      const room = this.tolerance > 1 ? Math.min(1, (this.tolerance - ratio) / (this.tolerance - 1)) : 1;
+      return limit + this.growth(limit) * room;
     }
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
     const gradient = Math.max(0.5, this.tolerance / ratio);
-    return limit - this.smoothing * limit * (1 - gradient);
+    // Smoothing damps noise just past the tolerance; latency far past it (the downstream
+    // is queueing hard, or stalling) is no noise, and every window spent there is costly.
+    const weight = Math.min(1, (this.smoothing * ratio) / this.tolerance);
+    return limit - weight * limit * (1 - gradient);
+  }
+
+  /**
+   * How much a clean window may add. Away from the knee (the last limit latency called
+   * congested), √limit, Envoy's headroom: from 4 to 32 in 8 windows. Just below the knee,
+   * half a call per window, so the limit creeps up to where the downstream started queueing
+   * instead of jumping past it. Past the knee without congestion, the capacity rose: the
+   * step grows again with the distance (TCP CUBIC's probing).
+   */
+  private growth(limit: number): number {
+    const root = Math.sqrt(limit);
+    const knee = this.knee;
+    if (limit < knee) return Math.min(root, Math.max(0.5, (knee - limit) / 2));
+    return Math.min(root, 0.5 + (limit - knee) / 2);
   }
 }

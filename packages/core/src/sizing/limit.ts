@@ -16,6 +16,12 @@ export interface ConcurrencyLimit {
    * calls in flight when it started; dropped: it failed or timed out (congestion).
    */
   onSample(now: number, rtt: number, inFlight: number, dropped: boolean): void;
+  /**
+   * Report silence: calls are in flight and none has finished for `age` ms. A stalled
+   * downstream sends no samples, so the executor's watchdog calls this (a few times a
+   * second, only while calls are in flight) and the limit can back off before they return.
+   */
+  onStall(now: number, age: number): void;
 }
 
 /** The algorithms {@link createLimit} knows. */
@@ -48,7 +54,7 @@ export interface AutoLimitOptions {
   /**
    * gradient only: how far above its floor the window's mean latency may be before the
    * limit shrinks (1.5 = 50 % above). Lower keeps latency tighter; higher tolerates noise.
-   * @default 1.5
+   * @default 1.25
    */
   tolerance?: number;
   /**

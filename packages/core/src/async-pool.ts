@@ -26,6 +26,18 @@ export interface AsyncPoolOptions {
 
 const OPTIONS = ["maxWorkers", "autoLimit", "initializer", "initArgs"];
 
+/** How often the auto-mode watchdog looks for a stalled downstream, ms. */
+const WATCHDOG_MS = 50;
+
+/** A timer that does not keep the process alive (Node and Bun: unref(); Deno: Deno.unrefTimer). */
+function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  if (typeof timer === "object" && timer !== null && typeof (timer as { unref?: unknown }).unref === "function") {
+    (timer as { unref(): void }).unref();
+  } else {
+    (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(timer);
+  }
+}
+
 /** A call waiting for, or holding, a slot. The future itself: no other per-call object. */
 class AsyncTask<R> extends Future<R> {
   constructor(
@@ -67,6 +79,24 @@ export class AsyncPoolExecutor extends Executor {
   readonly #drain = () => {
     this.#scheduled = false;
     this.#pump();
+  };
+  /** auto only: when a call last finished, or the first of a busy spell started. */
+  #lastProgress = 0;
+  /** auto only: the watchdog (one timer, armed only while calls are in flight). */
+  #watchdog: ReturnType<typeof setTimeout> | undefined = undefined;
+  #watchdogDue = 0;
+  // A stalled downstream finishes no call, so it sends the limit no sample: the watchdog
+  // tells it how long the pool has heard nothing (see ConcurrencyLimit.onStall).
+  readonly #watch = () => {
+    this.#watchdog = undefined;
+    if (this.#inFlight === 0) return;
+    const now = performance.now();
+    // Fired late: this thread was busy, and finished calls may be waiting to be heard.
+    if (now - this.#watchdogDue < WATCHDOG_MS / 2) {
+      this.#auto!.onStall(now, now - this.#lastProgress);
+      this.#limit = this.#auto!.limit;
+    }
+    this.#armWatchdog(now);
   };
 
   constructor(options?: AsyncPoolOptions) {
@@ -219,6 +249,10 @@ export class AsyncPoolExecutor extends Executor {
   #start(task: AsyncTask<unknown>): void {
     task.inFlightAtStart = ++this.#inFlight;
     task.startedAt = performance.now();
+    if (this.#auto !== undefined && this.#watchdog === undefined) {
+      this.#lastProgress = task.startedAt;
+      this.#armWatchdog(task.startedAt);
+    }
     this.#waitTime.record(task.startedAt - task.submittedAt);
     let result: unknown;
     try {
@@ -243,6 +277,7 @@ export class AsyncPoolExecutor extends Executor {
       // Errors count as congestion, as a downstream's timeouts and refusals usually are.
       this.#auto.onSample(now, now - task.startedAt, task.inFlightAtStart, failed);
       this.#limit = this.#auto.limit;
+      this.#lastProgress = now;
     }
     if (task.done()) {
       this.#failed++; // aborted by submitWith: its future already holds the reason
@@ -272,6 +307,12 @@ export class AsyncPoolExecutor extends Executor {
   #finish(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
     this.#settle(task, outcome, failed);
     this.#pump();
+  }
+
+  #armWatchdog(now: number): void {
+    this.#watchdogDue = now + WATCHDOG_MS;
+    this.#watchdog = setTimeout(this.#watch, WATCHDOG_MS);
+    unrefTimer(this.#watchdog);
   }
 
   #initialize(): void {

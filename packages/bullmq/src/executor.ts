@@ -287,7 +287,7 @@ export class QueueExecutor extends Executor {
         this.#batch = [];
         if (batch.length === 0) continue;
         const secret = this.#opts.secret;
-        const data = await Promise.all(batch.map((e) => signPayload(e.payload!, secret)));
+        const data = secret === undefined ? batch.map((e) => ({ p: e.payload! })) : await Promise.all(batch.map((e) => signPayload(e.payload!, secret)));
         const jobs = batch.map((e, i) => ({
           name: e.chunk ? "chunk" : "call",
           data: data[i] as JobData,

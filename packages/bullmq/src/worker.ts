@@ -80,6 +80,7 @@ export class QueueWorker {
   // Function tasks by source: one function object per source, so the pool compiles it once per thread.
   readonly #functions = new Map<string, Fn>();
   #runs = 0;
+  #tunedAt = 0;
   #nextTurn: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
@@ -161,7 +162,11 @@ export class QueueWorker {
       if (error instanceof ChunkFailure) throw wireError(error.error, error.before);
       throw wireError(error);
     } finally {
-      if (this.#auto && (++this.#runs <= 8 || this.#runs % 64 === 0)) this.#tune(pool);
+      // pool.stats() computes percentiles: after the first few jobs, tune at most every 250 ms.
+      if (this.#auto && (++this.#runs <= 8 || performance.now() - this.#tunedAt >= 250)) {
+        this.#tunedAt = performance.now();
+        this.#tune(pool);
+      }
     }
   }
 

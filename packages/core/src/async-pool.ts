@@ -1,11 +1,12 @@
-import { BrokenExecutorError, ShutdownError, TimeoutError } from "./errors.js";
-import { Executor, type ShutdownOptions, type SubmitOptions, type Task } from "./executor.js";
+import { BrokenExecutorError, ShutdownError } from "./errors.js";
+import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.js";
 import { Future } from "./future.js";
 import { Queue } from "./queue.js";
 import { defaultCpuCount } from "./runtime.js";
 import { SampleWindow, type ExecutorStats } from "./stats.js";
+import { abortOn, checkSubmitOptions } from "./submit-options.js";
 import { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
-import { checkFunction, checkInteger, checkOptions, checkTimeout, describeValue } from "./validate.js";
+import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
 
 /** Options of {@link AsyncPoolExecutor}. */
 export interface AsyncPoolOptions {
@@ -136,37 +137,15 @@ export class AsyncPoolExecutor extends Executor {
   }
 
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`submitWith: options must be an object, got ${describeValue(options)}`);
-    }
-    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
-    const signal = options.signal;
-    const timeout = options.timeout;
-    // Checked before submitting: a call whose options are rejected must not run.
-    if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
-    if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.addEventListener !== "function")) {
-      throw new TypeError(`submitWith signal must be an AbortSignal, got ${describeValue(signal)}`);
-    }
+    checkSubmitOptions(options);
     const future = this.submit(fn, ...args);
-    const abort = (reason: unknown) => {
-      // A call already running here cannot be stopped (it shares this thread); its future
-      // rejects now and its slot is freed when the call itself settles.
+    // A call already running here cannot be stopped (it shares this thread): its future
+    // rejects now, and its slot is freed when the call itself settles.
+    abortOn(future, options, (reason) => {
       if (future.done()) return;
       if (future.state === "pending") future.setRunningOrNotifyCancel();
       future.setException(reason);
-    };
-    if (signal) {
-      if (signal.aborted) abort(signal.reason);
-      else {
-        const onAbort = () => abort(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
-      }
-    }
-    if (timeout !== undefined && timeout !== Infinity && !future.done()) {
-      const timer = setTimeout(() => abort(new TimeoutError(`the call did not finish within ${timeout} ms`)), timeout);
-      future.addDoneCallback(() => clearTimeout(timer));
-    }
+    });
     return future;
   }
 

@@ -1,5 +1,5 @@
 import type { TransferItem } from "../transfer.js";
-import { BrokenExecutorError, ShutdownError, TimeoutError, WorkerExitedError } from "../errors.js";
+import { BrokenExecutorError, ShutdownError, WorkerExitedError } from "../errors.js";
 import { ChunkError, Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
 import type { Future } from "../future.js";
 import {
@@ -20,7 +20,8 @@ import {
 } from "../protocol.js";
 import { Queue } from "../queue.js";
 import { SampleWindow, type WorkerPoolStats } from "../stats.js";
-import { checkOptions, checkTimeout, describeValue } from "../validate.js";
+import { abortOn, checkSubmitOptions } from "../submit-options.js";
+import { checkOptions } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { appendCall, uncloneableArguments } from "./batch.js";
 import { autoChunksize } from "./chunksize.js";
@@ -115,35 +116,9 @@ export class WorkerPoolExecutor extends Executor {
   }
 
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
-    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
-    const { signal, timeout, transfer } = options;
-    if (timeout !== undefined) checkTimeout(timeout, "submitWith timeout");
-    if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("submitWith transfer must be an array");
-    // Checked before submitting: a call whose options are rejected must not run.
-    if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.addEventListener !== "function")) {
-      throw new TypeError(`submitWith signal must be an AbortSignal, got ${describeValue(signal)}`);
-    }
-    const task = this.#submit(fn, args, false, transfer);
-    if (task.done()) return task as Future<Awaited<R>>;
-    let cleanup: (() => void) | undefined;
-    if (signal) {
-      if (signal.aborted) {
-        this.#abort(task, signal.reason);
-        return task as Future<Awaited<R>>;
-      }
-      const onAbort = () => this.#abort(task, signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      cleanup = () => signal.removeEventListener("abort", onAbort);
-    }
-    if (timeout !== undefined && timeout !== Infinity) {
-      const timer = setTimeout(() => this.#abort(task, new TimeoutError(`the task did not finish within ${timeout} ms`)), timeout);
-      const before = cleanup;
-      cleanup = () => {
-        clearTimeout(timer);
-        before?.();
-      };
-    }
-    if (cleanup) task.addDoneCallback(cleanup);
+    checkSubmitOptions(options);
+    const task = this.#submit(fn, args, false, options.transfer);
+    if (!task.done()) abortOn(task, options, (reason) => this.#abort(task, reason));
     return task as Future<Awaited<R>>;
   }
 

@@ -8,7 +8,6 @@ import {
   OP_CALL,
   OP_CHUNK,
   OP_FUNCTION,
-  OP_MODULE,
   S_CHUNK_ERROR,
   S_ERROR,
   S_OK,

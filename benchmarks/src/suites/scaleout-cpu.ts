@@ -1,5 +1,5 @@
 // The CPU-bound half of the scaleout suite: one batch of fib(27) module tasks through a
-// QueueExecutor, run by 1 and then 2 `concurrent-worker` processes of `maxWorkers` 1 each
+// QueueExecutor, run by 1 and then 2 QueueWorker processes of `maxWorkers` 1 each
 // (on a 2-core machine, 2 processes use both cores), in interleaved rounds. What a second
 // machine buys, measured on one: the speedup of 2 processes over 1, minus Redis overhead.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,10 +16,8 @@ const tasks = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/wo
 const FIB_N = 27;
 const FIB_27 = 196_418;
 
-/** The CLI of @concurrent/bullmq (`concurrent-worker`), next to the package's entry point. */
-function cliPath(): string {
-  return fileURLToPath(new URL("./cli.js", import.meta.resolve("@concurrent/bullmq")));
-}
+/** A QueueWorker process of maxWorkers 1 (scaleout-worker.ts: `concurrent-worker` that also exits with its parent). */
+const WORKER_SCRIPT = fileURLToPath(new URL("./scaleout-worker.js", import.meta.url));
 
 /** The worker processes of the sweep, killed by {@link stopWorkers} whatever happens. */
 export class WorkerProcesses {
@@ -33,19 +31,18 @@ export class WorkerProcesses {
     process.on("exit", this.#onExit);
   }
 
-  /** Starts `concurrent-worker --max-workers 1` on this runtime; resolves once it says ready. */
+  /** Starts a worker process of maxWorkers 1 on this runtime; resolves once it says ready. */
   async start(connection: string, queue: string): Promise<ChildProcess> {
-    const [bin, args] = selfCommand(cliPath(), ["--connection", connection, "--queue", queue, "--max-workers", "1"]);
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-    delete env["CONCURRENT_WORKER_SECRET"];
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    const [bin, args] = selfCommand(WORKER_SCRIPT, [connection, queue]);
+    // stdin is a pipe the child watches: it closes when this process dies, however it dies.
+    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     this.#children.add(child);
     child.once("exit", () => this.#children.delete(child));
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       let out = "";
-      const timer = setTimeout(() => fail(new Error(`concurrent-worker not ready within 30 s: ${stderr.trim()}`)), 30_000);
+      const timer = setTimeout(() => fail(new Error(`worker process not ready within 30 s: ${stderr.trim()}`)), 30_000);
       const fail = (error: Error) => {
         clearTimeout(timer);
         child.kill("SIGKILL");
@@ -53,12 +50,12 @@ export class WorkerProcesses {
       };
       child.stdout!.on("data", (d: Buffer) => {
         out += d.toString();
-        if (out.includes("concurrent-worker: ready")) {
+        if (out.includes("ready")) {
           clearTimeout(timer);
           resolve();
         }
       });
-      child.once("exit", (code, signal) => fail(new Error(`concurrent-worker exited (${code ?? signal}) before it was ready: ${stderr.trim()}`)));
+      child.once("exit", (code, signal) => fail(new Error(`worker process exited (${code ?? signal}) before it was ready: ${stderr.trim()}`)));
     });
     return child;
   }
@@ -89,10 +86,14 @@ export interface CpuSweepParameters {
   /** Worker process counts of the sweep. */
   processes: number[];
   cpuRounds: number;
+  /** Timed iterations per case and round. */
+  cpuIterations: number;
 }
 
 export function cpuSweepParameters(ci: boolean): CpuSweepParameters {
-  return { cpuTasks: ci ? 200 : 400, processes: [1, 2], cpuRounds: ci ? 2 : 3 };
+  // Short iterations, many rounds: on a shared machine a burst of someone else's load then
+  // hits a few samples of both cases, not the median of one.
+  return { cpuTasks: ci ? 150 : 200, processes: [1, 2], cpuRounds: ci ? 3 : 4, cpuIterations: 2 };
 }
 
 /** The sweep's cases: `cpu-fib27 <n> process(es)`, one QueueExecutor and n worker processes each, on its own queue. */
@@ -124,7 +125,7 @@ export async function cpuSweep(connection: string, p: CpuSweepParameters, progre
         },
       };
     });
-    return await measureInterleaved(specs, { rounds: p.cpuRounds, iterations: 1, timeMs: 1, iterationTimeoutMs: 60_000, warmupIterations: 1, progress });
+    return await measureInterleaved(specs, { rounds: p.cpuRounds, iterations: p.cpuIterations, timeMs: 1, iterationTimeoutMs: 60_000, warmupIterations: 1, progress });
   } finally {
     // After a failed or hung case: don't wait on calls whose workers are gone.
     const shut = Promise.all(executors.map((ex) => ex.shutdown({ cancelFutures: true }).catch(() => {})));

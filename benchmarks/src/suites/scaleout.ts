@@ -19,7 +19,7 @@ function check(got: number, n: number): void {
  * Issue 9 "Speed": tiny tasks through QueueExecutor (QueueWorker at its defaults) against raw
  * BullMQ (Queue.add + QueueEvents, a Worker of concurrency 50) on the same Redis, in
  * interleaved rounds; and `map` with `chunksize` against the raw per-job rate. Then the
- * CPU-bound sweep (scaleout-cpu.ts): fib(27) tasks through 1 and 2 `concurrent-worker`
+ * CPU-bound sweep (scaleout-cpu.ts): fib(27) tasks through 1 and 2 QueueWorker
  * processes of one thread each, and the speedup of 2 over 1.
  */
 export const scaleout: Suite = {

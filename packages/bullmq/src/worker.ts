@@ -82,6 +82,9 @@ export class QueueWorker {
   #runs = 0;
   #tunedAt = 0;
   #nextTurn: Promise<void> | undefined;
+  /** Calls handed to the pool and not yet settled; the pool's thread count, once known. */
+  #inPool = 0;
+  #threads = 1;
   #closing: Promise<void> | undefined;
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
   readonly ready: Promise<void>;
@@ -109,7 +112,7 @@ export class QueueWorker {
     this.#ownPool = options.pool === undefined;
     this.#pool = options.pool ? Promise.resolve(options.pool) : makePool(options.maxWorkers);
     this.#pool.catch(() => {});
-    this.#maxWorkers = this.#pool.then((p) => p.stats().limit);
+    this.#maxWorkers = this.#pool.then((p) => (this.#threads = p.stats().limit));
     this.#auto = options.concurrency === undefined;
 
     let rejectReady!: (error: Error) => void;
@@ -149,8 +152,15 @@ export class QueueWorker {
       let result: Json;
       if (payload.a !== undefined) {
         const args = decodeArgs(payload.a);
-        await this.#turn();
-        const value = await pool.submit(fn, ...args);
+        // A thread is free: go now. All busy: wait for the turn's other jobs and go together.
+        if (this.#inPool >= this.#threads) await this.#turn();
+        this.#inPool++;
+        let value: unknown;
+        try {
+          value = await pool.submit(fn, ...args);
+        } finally {
+          this.#inPool--;
+        }
         result = encode(value);
       } else {
         result = await this.#chunk(pool, fn as Task<[unknown], unknown>, decodeArgs(payload.c ?? []));
@@ -173,7 +183,8 @@ export class QueueWorker {
   // The jobs BullMQ hands over in one turn of the event loop (each arrives on its own Redis
   // reply) go to the pool together, after the turn's I/O: the pool then sends them to its
   // threads in one message per thread instead of one per few jobs, which for tiny tasks is
-  // most of the cost of running them off the event loop. Costs a task one setImmediate.
+  // most of the cost of running them off the event loop. Only while every thread is busy,
+  // when the setImmediate it costs is time the task would have queued anyway.
   #turn(): Promise<void> {
     return (this.#nextTurn ??= new Promise<void>((resolve) =>
       setImmediate(() => {

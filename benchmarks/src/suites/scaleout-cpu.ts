@@ -19,7 +19,7 @@ const FIB_27 = 196_418;
 /** A QueueWorker process of maxWorkers 1 (scaleout-worker.ts: `concurrent-worker` that also exits with its parent). */
 const WORKER_SCRIPT = fileURLToPath(new URL("./scaleout-worker.js", import.meta.url));
 
-/** The worker processes of the sweep, killed by {@link stopWorkers} whatever happens. */
+/** The worker processes of the sweep: stopped by `stop`/`close`, SIGKILLed if this process exits first, and they exit on their own when its stdin pipe closes. */
 export class WorkerProcesses {
   readonly #children = new Set<ChildProcess>();
   readonly #onExit = () => {

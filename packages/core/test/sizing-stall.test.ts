@@ -76,16 +76,16 @@ test("sizing: silence cuts the limit by backoffRatio, again each time it doubles
   let t = feed(limit, 0, 64, 10); // floor 10 ms
   const before = limit.limit;
   assert.ok(before >= 16);
-  limit.onStall(t, 100); // 10 floors: slow, not stalled
+  limit.onStall(t, 200); // 20 floors: slow, not stalled
   assert.equal(limit.limit, before);
-  limit.onStall(t + 60, 160); // 16 floors: stalled
+  limit.onStall(t + 120, 320); // 32 floors: stalled
   const once = limit.limit;
   assert.equal(once, Math.floor(before / 2));
-  limit.onStall(t + 100, 200); // the silence has not doubled
+  limit.onStall(t + 200, 400); // the silence has not doubled
   assert.equal(limit.limit, once);
-  limit.onStall(t + 220, 320);
+  limit.onStall(t + 440, 640);
   assert.equal(limit.limit, Math.floor(once / 2));
-  for (let age = 640; age < 100_000; age *= 2) limit.onStall(t + age, age);
+  for (let age = 1280; age < 100_000; age *= 2) limit.onStall(t + age, age);
   assert.equal(limit.limit, 1);
   t += 100_000;
   // The stalled calls come back, 2 s late: they measure the load already answered.
@@ -96,7 +96,7 @@ test("sizing: silence cuts the limit by backoffRatio, again each time it doubles
   assert.ok(limit.limit > 4, `limit ${limit.limit} after the stall`);
   const bounded = createLimit({ min: 3, initial: 8 });
   feed(bounded, 0, 64, 10);
-  for (let age = 160; age < 100_000; age *= 2) bounded.onStall(1_000 + age, age);
+  for (let age = 320; age < 100_000; age *= 2) bounded.onStall(1_000 + age, age);
   assert.equal(bounded.limit, 3);
 });
 
@@ -119,7 +119,7 @@ test("sizing: every algorithm takes onStall; aimd backs off too", () => {
     const limit = createLimit({ algorithm, initial: 20, probeInterval: Number.POSITIVE_INFINITY });
     const t = feed(limit, 0, 64, 10);
     const before = limit.limit;
-    limit.onStall(t + 200, 200);
+    limit.onStall(t + 400, 400);
     assert.equal(limit.limit, Math.floor(before / 2), algorithm);
   }
 });

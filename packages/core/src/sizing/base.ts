@@ -24,7 +24,7 @@ const windowsBeforeFirstProbe = 16;
  * watchdog reports the silence ({@link WindowedLimit.onStall}) and the limit backs off now
  * rather than when the stalled calls come back (seconds later, or never).
  */
-const stallFloors = 16;
+const stallFloors = 32;
 
 export abstract class WindowedLimit implements ConcurrencyLimit {
   limit: number;

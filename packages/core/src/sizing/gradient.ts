@@ -34,8 +34,10 @@ export class GradientLimit extends WindowedLimit {
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
     const gradient = Math.max(0.5, this.tolerance / ratio);
     // Smoothing damps noise just past the tolerance; latency far past it (the downstream
-    // is queueing hard, or stalling) is no noise, and every window spent there is costly.
-    const weight = Math.min(1, (this.smoothing * ratio) / this.tolerance);
+    // is queueing hard) is less likely noise, so up to half the decrease applies (a quarter
+    // of the limit per window). Not more: one window of a scheduling hiccup on a busy
+    // machine looks the same, and a stall is the watchdog's (onStall).
+    const weight = Math.min(0.5, (this.smoothing * ratio) / this.tolerance);
     return limit - weight * limit * (1 - gradient);
   }
 

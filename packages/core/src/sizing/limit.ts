@@ -54,7 +54,7 @@ export interface AutoLimitOptions {
   /**
    * gradient only: how far above its floor the window's mean latency may be before the
    * limit shrinks (1.5 = 50 % above). Lower keeps latency tighter; higher tolerates noise.
-   * @default 1.25
+   * @default 1.15
    */
   tolerance?: number;
   /**

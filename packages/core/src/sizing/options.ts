@@ -14,7 +14,7 @@ export const autoLimitDefaults: Readonly<ResolvedAutoLimitOptions> = Object.free
   min: 1,
   max: 1000,
   algorithm: "gradient",
-  tolerance: 1.25,
+  tolerance: 1.15,
   smoothing: 0.2,
   backoffRatio: 0.5,
   windowSize: 8,

@@ -32,7 +32,9 @@ import { PoolTask, taskDef, type TaskDef } from "./task.js";
 
 // Each worker is kept about this many ms of work ahead, so it never waits for the next
 // message; a slow call is handed out one at a time, so calls stay cancellable and spread
-// evenly over the workers.
+// evenly over the workers. What a call will take is its function's average so far; a
+// function this pool has not yet seen finish counts as slow (so a fresh pool hands out one
+// call per worker, as a call may block).
 const TARGET_AHEAD_MS = 2;
 const MAX_AHEAD = 1024;
 // A pool whose workers die this many times in a row before they are ready is broken.
@@ -65,6 +67,9 @@ export class WorkerPoolExecutor extends Executor {
   #lastFn: unknown = undefined;
   #idleSweep: ReturnType<typeof setTimeout> | undefined = undefined;
   #unrefPending = false;
+  // Functions this pool has seen finish (their averages are trusted for prefetching).
+  readonly #measured = new Set<number>();
+  #lastMeasured = -1;
   #lastDef: TaskDef | undefined = undefined;
   #rotate = 0;
   #scheduled = false;
@@ -72,8 +77,6 @@ export class WorkerPoolExecutor extends Executor {
   #terminating: string | undefined = undefined;
   #broken: BrokenExecutorError | undefined = undefined;
   #startFailures = 0;
-  #ahead = 1;
-  #avgMs = -1;
   #inFlight = 0;
   #completed = 0;
   #failed = 0;
@@ -220,7 +223,9 @@ export class WorkerPoolExecutor extends Executor {
     let ready = 0;
     for (const w of workers) if (w.state === "ready") ready++;
     if (ready > 0) {
-      const share = Math.ceil(this.#queue.size / ready);
+      // An even share over the workers the pool may have, not just those ready now: the
+      // rest start below and take their part.
+      const share = Math.ceil(this.#queue.size / Math.max(ready, this.#maxWorkers));
       const n = workers.length;
       const first = this.#rotate++ % n;
       // Idle workers first. A call handed to a busy worker waits behind whatever that worker
@@ -234,7 +239,7 @@ export class WorkerPoolExecutor extends Executor {
         for (let k = 0; k < n && this.#queue.size > 0; k++) {
           const w = workers[(first + k) % n]!;
           if (w.state !== "ready" || (pass === 0 && w.load > 0)) continue;
-          const room = Math.min(this.#ahead - w.load, share, this.#maxTasks - w.sent);
+          const room = Math.min(MAX_AHEAD - w.load, share, this.#maxTasks - w.sent);
           if (room > 0) this.#send(w, room);
         }
       }
@@ -254,7 +259,9 @@ export class WorkerPoolExecutor extends Executor {
     const batch: unknown[] = [H_BATCH];
     const tasks: PoolTask[] = [];
     let transfer: TransferItem[] | undefined;
-    while (tasks.length < room) {
+    // An idle worker always gets one call; after that, calls while the work queued on the
+    // worker is expected to take less than TARGET_AHEAD_MS.
+    while (tasks.length < room && (w.aheadMs < TARGET_AHEAD_MS || (tasks.length === 0 && w.load === 0))) {
       const task = this.#queue.shift();
       if (task === undefined) break;
       if (task.done()) {
@@ -264,6 +271,7 @@ export class WorkerPoolExecutor extends Executor {
       }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
       appendCall(batch, w, task);
+      w.aheadMs += this.#expectedMs(task);
       if (task.transfer) (transfer ??= []).push(...task.transfer);
       tasks.push(task);
     }
@@ -303,6 +311,12 @@ export class WorkerPoolExecutor extends Executor {
       );
     }
     this.#schedule();
+  }
+
+  #expectedMs(task: PoolTask): number {
+    const def = task.def;
+    if (def.id !== this.#lastMeasured && !this.#measured.has(def.id)) return TARGET_AHEAD_MS;
+    return task.chunk ? def.avgMs * task.args.length : def.avgMs;
   }
 
   // ---- workers -----------------------------------------------------------------------
@@ -361,11 +375,16 @@ export class WorkerPoolExecutor extends Executor {
       task.worker = undefined;
       const ms = message[i + 2] as number;
       busy += ms;
+      w.aheadMs -= this.#expectedMs(task);
       this.#runTime.record(ms);
       this.#waitTime.record(Math.max(0, now - task.submittedAt - ms));
       const def = task.def;
       const perItem = task.chunk ? ms / Math.max(1, task.args.length) : ms;
       def.avgMs = def.avgMs < 0 ? perItem : def.avgMs * 0.8 + perItem * 0.2;
+      if (def.id !== this.#lastMeasured) {
+        this.#measured.add(def.id);
+        this.#lastMeasured = def.id;
+      }
       if (task.done()) continue; // aborted while it ran: already rejected
       const status = message[i] as number;
       const value = message[i + 1];
@@ -381,13 +400,9 @@ export class WorkerPoolExecutor extends Executor {
         }
       }
     }
-    const count = (message.length - 1) / 3;
     this.#busyMs += busy;
-    if (count > 0) {
-      const avg = busy / count;
-      this.#avgMs = this.#avgMs < 0 ? avg : this.#avgMs * 0.7 + avg * 0.3;
-      this.#ahead = Math.max(1, Math.min(MAX_AHEAD, Math.round(TARGET_AHEAD_MS / Math.max(this.#avgMs, 1e-6))));
-    }
+    // Estimates change while calls run: start from zero whenever the worker is empty.
+    if (w.load === 0 || w.aheadMs < 0) w.aheadMs = 0;
     if (w.load === 0) this.#onIdle(w);
     if (this.#queue.size > 0) this.#flush();
     this.#checkDone();

@@ -7,11 +7,12 @@
 import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } from "bullmq";
 import type { Redis } from "ioredis";
 import {
+  abortOn,
+  checkSubmitOptions,
   ChunkError,
   Executor,
   Future,
   ShutdownError,
-  TimeoutError,
   WorkerExitedError,
   type ExecutorStats,
   type ShutdownOptions,
@@ -200,30 +201,16 @@ export class QueueExecutor extends Executor {
    * result is dropped. `transfer` is accepted and ignored (values are always copied).
    */
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): QueueFuture<Awaited<R>> {
-    checkOptions(options, ["signal", "timeout", "transfer"], "submitWith");
-    if (options.timeout !== undefined) checkTimeoutOption(options.timeout, "submitWith timeout");
+    checkSubmitOptions(options);
     const future = this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
-    const abort = (reason: unknown) => {
+    abortOn(future, options, (reason) => {
       if (future.done()) return;
       const entry = this.#jobs.get(future.jobId);
       if (entry) this.#stats.failed++;
       future.setException(reason);
       // Still in the batch: #flush skips it. In Redis: take it out (0 if a worker holds it).
       if (entry) void this.#remove(entry);
-    };
-    const { signal, timeout } = options;
-    if (signal) {
-      if (signal.aborted) abort(signal.reason);
-      else {
-        const onAbort = () => abort(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        future.addDoneCallback(() => signal.removeEventListener("abort", onAbort));
-      }
-    }
-    if (timeout !== undefined && timeout !== Infinity && !future.done()) {
-      const timer = setTimeout(() => abort(new TimeoutError(`the call did not finish within ${timeout} ms`)), timeout);
-      future.addDoneCallback(() => clearTimeout(timer));
-    }
+    });
     return future;
   }
 

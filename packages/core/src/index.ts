@@ -13,3 +13,4 @@ export type { WorkerPort } from "./worker/port.js";
 export { WorkerPoolExecutor, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";
 export { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit, type LimitAlgorithm } from "./sizing/index.js";
 export type { TransferItem } from "./transfer.js";
+export { abortOn, checkSubmitOptions } from "./submit-options.js";

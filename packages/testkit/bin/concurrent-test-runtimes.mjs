@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runtimes } from "../src/runtimes.mjs";
 
 const args = process.argv.slice(2);
@@ -36,11 +37,13 @@ function findTests(dir) {
 }
 
 const cwd = process.cwd();
-const testFiles = (files.length ? files : findTests(join(cwd, "dist-test"))).map((f) => "./" + relative(cwd, f));
+// The runtime check goes first in every run (see ../src/check-runtime.test.mjs).
+const checkRuntime = fileURLToPath(new URL("../src/check-runtime.test.mjs", import.meta.url));
+const testFiles = [checkRuntime, ...(files.length ? files : findTests(join(cwd, "dist-test")))].map((f) => "./" + relative(cwd, f));
 const resultsDir = join(cwd, ".test-results");
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
-if (testFiles.length === 0) {
+if (testFiles.length === 1) {
   console.error(`concurrent-test-runtimes: no test files under ${join(cwd, "dist-test")}`);
   process.exit(1);
 }

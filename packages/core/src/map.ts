@@ -221,13 +221,19 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
           chunk.push(step.value);
         }
       } catch (error) {
-        if (chunk.length > 0) this.#submit(chunk);
-        this.#slots.push(failed(error));
-        this.#sourceDone = true;
+        this.#sourceFailed(chunk, error);
         return;
       }
       if (chunk.length > 0) this.#submit(chunk);
     }
+  }
+
+  // The input threw: the items read before the error still run, then its error is thrown
+  // where the next result would have been.
+  #sourceFailed(chunk: T[], error: unknown): void {
+    if (chunk.length > 0) this.#submit(chunk);
+    this.#slots.push(failed(error));
+    this.#sourceDone = true;
   }
 
   async #pump(): Promise<void> {
@@ -252,9 +258,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
             chunk.push(step.value);
           }
         } catch (error) {
-          if (chunk.length > 0) this.#submit(chunk);
-          this.#slots.push(failed(error));
-          this.#sourceDone = true;
+          this.#sourceFailed(chunk, error);
           break;
         }
         if (chunk.length > 0) this.#submit(chunk);

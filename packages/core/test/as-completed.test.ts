@@ -2,40 +2,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { asCompleted, Future, FuturesError, TimeoutError } from "@concurrent/core";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function finished<T>(value: T): Future<T> {
-  const f = new Future<T>();
-  f.setResult(value);
-  return f;
-}
-function failed(error: unknown): Future<never> {
-  const f = new Future<never>();
-  f.setException(error);
-  return f;
-}
-function cancelled(): Future<never> {
-  const f = new Future<never>();
-  f.cancel();
-  return f;
-}
+import { cancelled, failed, finished, sleep, throwsOrRejects } from "./helpers.js";
 
 async function collect<F>(it: AsyncIterable<F> | { [Symbol.asyncIterator](): { next(): Promise<IteratorResult<F>> } }): Promise<F[]> {
   const out: F[] = [];
   for await (const f of it as AsyncIterable<F>) out.push(f);
   return out;
-}
-
-async function throwsOrRejects(fn: () => unknown, type: typeof TypeError | typeof RangeError, mentions: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof type, `expected a ${type.name}, got ${String(caught)}`);
-  assert.match((caught as Error).message, mentions);
 }
 
 test("asCompleted: yields every future, done ones and later ones", async () => {

@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CancelledError, Future, FuturesError, InvalidStateError, TimeoutError } from "@concurrent/core";
+import { throwsOrRejects } from "./helpers.js";
 
 type State = "pending" | "running" | "cancelled" | "finished";
 
@@ -398,17 +399,6 @@ test("future: result() of a pending future that nobody awaits raises no unhandle
   assert.deepEqual(unhandled, []);
 });
 
-/** Bad input may throw at the call or reject the returned promise; either way: this error. */
-async function throwsOrRejects(fn: () => unknown, type: typeof TypeError | typeof RangeError, mentions: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof type, `expected a ${type.name}, got ${String(caught)}`);
-  assert.match((caught as Error).message, mentions);
-}
 
 test("future: a timeout that is negative, NaN or not a number is a RangeError/TypeError naming it", async () => {
   const f = new Future();

@@ -3,35 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, wait } from "@concurrent/core";
+import { cancelled, failed, finished, sleep, throwsOrRejects } from "./helpers.js";
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function finished<T>(value: T): Future<T> {
-  const f = new Future<T>();
-  f.setResult(value);
-  return f;
-}
-function failed(error: unknown = new Error("failed")): Future<never> {
-  const f = new Future<never>();
-  f.setException(error);
-  return f;
-}
-function cancelled(): Future<never> {
-  const f = new Future<never>();
-  f.cancel();
-  return f;
-}
-
-async function throwsOrRejects(fn: () => unknown, type: typeof TypeError | typeof RangeError, mentions: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof type, `expected a ${type.name}, got ${String(caught)}`);
-  assert.match((caught as Error).message, mentions);
-}
 
 test("wait: the constants are the Python names", () => {
   assert.equal(FIRST_COMPLETED, "FIRST_COMPLETED");

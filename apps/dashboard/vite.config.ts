@@ -17,7 +17,5 @@ export default defineConfig({
   // Relative asset URLs, so the built folder can be published under any path.
   base: "./",
   plugins: [resultsPlugin({ dir: resultsDir, repoRoot })],
-  // The page imports the results validator from benchmarks/src/results.
-  server: { fs: { allow: [repoRoot] } },
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 600 },
 });

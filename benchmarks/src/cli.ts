@@ -5,19 +5,20 @@
 //   node dist/cli.js run --runtime bun                              one other runtime, as a child
 //   node dist/cli.js ci  [--all-runtimes] [--write-baseline]        reduced set + the regression gate
 //   node dist/cli.js list                                           the suites
+//   node dist/cli.js refigure results/*.json                        recompute the stored figures from the cases
 //
 // `run` prints a summary table (one row per figure: ours, baseline, ratio, target, met?) and
 // writes one result file per suite to benchmarks/results/. `ci` runs the reduced set and
-// compares each gated ratio with benchmarks/baseline.json (see src/ci/tolerances.ts).
+// compares each gated ratio with benchmarks/baseline.json (see TOLERANCES in @concurrent/bench-schema).
 import { readFileSync, writeFileSync } from "node:fs";
-import { compareWithBaseline, gateReport, type Baseline } from "./ci/gate.js";
-import { TOLERANCES } from "./ci/tolerances.js";
-import { runOnRuntimes } from "./harness/children.js";
+import { compareWithBaseline, gateReport, type Baseline } from "./gate/baseline-gate.js";
+import { TOLERANCES, validateResultFile } from "@concurrent/bench-schema";
+import { runOnRuntimes } from "./harness/runtimes.js";
 import { Progress } from "./harness/progress.js";
-import { writeResult, gitCommit } from "./harness/results.js";
+import { gitCommit, storedFigures, writeResult } from "./harness/results.js";
 import { cpuCount, runtimeName, runtimeVersion } from "./harness/runtime.js";
 import { summaryTable, type RuntimeSummary, type SuiteSummary } from "./harness/summary.js";
-import { baselinePath } from "./ci/paths.js";
+import { baselinePath } from "./gate/paths.js";
 import { SUITE_LIST } from "./suites/index.js";
 
 interface Args {
@@ -29,6 +30,29 @@ interface Args {
   only: string | undefined;
   summaryOut: string | undefined;
   writeBaseline: boolean;
+}
+
+/**
+ * Recomputes `figures` (and `ratios`) of existing result files from their cases with each
+ * suite's `figures` function — for files written before figures were stored, and after a
+ * target changes. The measurements themselves are untouched.
+ */
+function refigure(files: string[]): number {
+  for (const path of files) {
+    const check = validateResultFile(JSON.parse(readFileSync(path, "utf8")));
+    if (!check.ok) throw new Error(`${path}: ${check.errors.join("; ")}`);
+    const file = check.value;
+    const suite = SUITE_LIST.find((s) => s.name === file.suite);
+    if (!suite?.figures) {
+      console.log(`${path}: suite ${file.suite} has no figures function, left as is`);
+      continue;
+    }
+    file.figures = storedFigures(suite.figures(file.cases, { cpus: file.machine.cpus }));
+    file.ratios = Object.fromEntries(file.figures.map((f) => [f.name, f.ratio]));
+    writeFileSync(path, JSON.stringify(file, null, 1) + "\n");
+    console.log(`${path}: ${file.figures.length} figures`);
+  }
+  return 0;
 }
 
 function parse(argv: string[]): Args {
@@ -70,8 +94,9 @@ async function runHere(args: Args, mode: "full" | "ci"): Promise<RuntimeSummary>
     try {
       const context = { mode, progress, cpus: cpuCount(), ...(args.only !== undefined ? { only: args.only } : {}) };
       const output = await suite.run(context);
-      entry.file = writeResult(suite.name, mode, startedAt, output);
-      entry.figures = output.figures;
+      const figures = suite.figures?.(output.cases, { cpus: context.cpus }) ?? output.figures ?? [];
+      entry.file = writeResult(suite.name, mode, startedAt, { ...output, figures });
+      entry.figures = figures;
       entry.problems = output.cases.filter((c) => c.status && c.status !== "ok").map((c) => `${c.name}: ${c.status} — ${c.error ?? ""}`);
     } catch (error) {
       entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -96,7 +121,7 @@ function readBaseline(): Baseline {
 /** Merges this run's gated ratios into baseline.json (only the runtimes that ran). */
 function writeBaselineFile(summaries: RuntimeSummary[]): void {
   const baseline = readBaseline();
-  baseline.note = "Ratios of a reference `bench:ci` run (`node dist/cli.js ci --all-runtimes --write-baseline`); the gate compares each run with these within src/ci/tolerances.ts.";
+  baseline.note = "Ratios of a reference `bench:ci` run (`node dist/cli.js ci --all-runtimes --write-baseline`); the gate compares each run with these within TOLERANCES (packages/bench-schema/src/targets.ts).";
   baseline.commit = gitCommit();
   baseline.date = new Date().toISOString();
   for (const s of summaries) {
@@ -109,6 +134,7 @@ function writeBaselineFile(summaries: RuntimeSummary[]): void {
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === "refigure") return refigure(process.argv.slice(3));
   const args = parse(process.argv.slice(2));
   if (args.command === "list") {
     for (const s of SUITE_LIST) console.log(`${s.name.padEnd(22)} ${s.description}`);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compareWithBaseline, type Baseline } from "../dist/ci/gate.js";
+import { compareWithBaseline, type Baseline } from "../dist/gate/baseline-gate.js";
 
 const tolerances = {
   "tiny-submit/raw-pipelined": { better: "higher" as const, tolerance: 0.4 },

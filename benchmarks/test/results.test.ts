@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { validateResultFile } from "../dist/results/index.js";
+import { validateResultFile } from "@concurrent/bench-schema";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 

@@ -1,4 +1,4 @@
-import type { BenchCase, BenchResultFile, RuntimeName, SuiteName } from "../../../benchmarks/src/results/index.js";
+import type { BenchCase, BenchResultFile, RuntimeName, SuiteName } from "@concurrent/bench-schema";
 import { fmtDate, shortSha } from "./format.js";
 import type { LoadedFile, Results } from "./load.js";
 

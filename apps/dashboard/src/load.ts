@@ -1,6 +1,6 @@
-// The schema lives with the benchmarks that write it; the page bundles its validator at build
-// time, so there is no runtime dependency between the two workspaces.
-import { validateResultFile, type BenchResultFile } from "../../../benchmarks/src/results/index.js";
+// The schema and its validator come from @concurrent/bench-schema; the page bundles them at
+// build time.
+import { validateResultFile, type BenchResultFile } from "@concurrent/bench-schema";
 import type { ResultsBundle } from "./bundle.js";
 
 export interface LoadedFile {

@@ -1,17 +1,12 @@
 import "./style.css";
-import { RUNTIMES, type RuntimeName } from "../../../benchmarks/src/results/index.js";
+import { RUNTIMES, type RuntimeName } from "@concurrent/bench-schema";
 import { chartSummaries, destroyCharts, type ChartSummary } from "./charts.js";
 import { RUNTIME_LABEL } from "./data.js";
 import { code, el, notice } from "./dom.js";
 import { fmtDate } from "./format.js";
 import { loadResults, type Results, type SkippedFile } from "./load.js";
-import { renderAutoSizing } from "./views/auto-sizing.js";
 import type { ViewContext } from "./views/context.js";
-import { renderHistory } from "./views/history.js";
-import { renderIoVsCpu } from "./views/io-vs-cpu.js";
-import { renderOrdered } from "./views/ordered.js";
-import { renderOther } from "./views/other.js";
-import { renderPeers } from "./views/peers.js";
+import { VIEWS } from "./views/index.js";
 
 /** Read by the browser test, and handy in the console. */
 interface DashboardHook {
@@ -26,14 +21,6 @@ declare global {
 }
 window.dashboard = { ready: false, charts: chartSummaries };
 
-const VIEWS = [renderIoVsCpu, renderOrdered, renderPeers, renderAutoSizing, renderHistory, renderOther];
-const NAV: [string, string][] = [
-  ["io-vs-cpu", "IO vs CPU"],
-  ["ordered-vs-unordered", "Ordered vs unordered"],
-  ["peers", "Peers"],
-  ["auto-sizing", "Auto-sizing"],
-  ["history", "History"],
-];
 
 function skippedNotice(skipped: SkippedFile[]): HTMLElement {
   const n = skipped.length;
@@ -120,7 +107,7 @@ function start(app: HTMLElement, results: Results): void {
   const render = () => {
     destroyCharts();
     views.replaceChildren();
-    for (const view of VIEWS) view(views, { results, ...state });
+    for (const view of VIEWS) view.render(views, { results, ...state });
     window.dashboard.state = { ...state };
   };
 
@@ -161,7 +148,7 @@ function start(app: HTMLElement, results: Results): void {
     ),
     el("label", { for: "compare-runtimes" }, compare, " compare runtimes in IO vs CPU")
   );
-  const nav = el("nav", {}, ...NAV.map(([id, text]) => el("a", { href: `#${id}` }, text)));
+  const nav = el("nav", {}, ...VIEWS.map((v) => el("a", { href: `#${v.id}` }, v.title)));
   app.append(el("div", { class: "toolbar" }, controls, nav), summary, messages, views);
   render();
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { validateResultFile } from "../../../benchmarks/src/results/index.js";
+import { validateResultFile } from "@concurrent/bench-schema";
 import { fixturesDir } from "./paths.js";
 
 const read = (file: string): unknown => JSON.parse(readFileSync(join(fixturesDir, file), "utf8"));

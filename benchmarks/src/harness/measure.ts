@@ -1,5 +1,5 @@
 import { Bench } from "tinybench";
-import type { BenchCase, CaseLabels, CaseStatus } from "../results/index.js";
+import type { BenchCase, CaseLabels, CaseStatus } from "@concurrent/bench-schema";
 import type { Progress } from "./progress.js";
 import { statsFromSamples } from "./stats.js";
 

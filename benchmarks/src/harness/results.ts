@@ -7,10 +7,10 @@ import {
   validateResultFile,
   type BenchCase,
   type BenchResultFile,
+  type Figure,
   type JsonValue,
   type SuiteName,
-} from "../results/index.js";
-import type { Figure } from "./figures.js";
+} from "@concurrent/bench-schema";
 import { machineInfo, runtimeName, runtimeVersion } from "./runtime.js";
 
 /** `benchmarks/results/`, or `BENCH_RESULTS_DIR` (tests write to a temporary folder). */
@@ -26,16 +26,11 @@ export function gitCommit(): string | null {
   }
 }
 
-export interface SuiteOutput {
-  parameters: { [key: string]: JsonValue };
-  cases: BenchCase[];
-  figures: Figure[];
-}
-
 /** Builds the result file, validates it against the schema and writes it; returns its path. */
-export function writeResult(suite: SuiteName, mode: "full" | "ci", startedAt: Date, output: SuiteOutput): string {
+export function writeResult(suite: SuiteName, mode: "full" | "ci", startedAt: Date, output: { parameters: { [key: string]: JsonValue }; cases: BenchCase[]; figures: Figure[] }): string {
+  const figures = storedFigures(output.figures);
   const ratios: { [name: string]: number } = {};
-  for (const f of output.figures) if (Number.isFinite(f.ratio)) ratios[f.name] = f.ratio;
+  for (const f of figures) ratios[f.name] = f.ratio;
   const file: BenchResultFile = {
     schemaVersion: SCHEMA_VERSION,
     suite,
@@ -47,6 +42,7 @@ export function writeResult(suite: SuiteName, mode: "full" | "ci", startedAt: Da
     parameters: output.parameters,
     cases: output.cases,
     ratios,
+    figures,
   };
   const check = validateResultFile(file);
   if (!check.ok) throw new Error(`the ${suite} result does not match the schema:\n  ${check.errors.join("\n  ")}`);
@@ -56,4 +52,12 @@ export function writeResult(suite: SuiteName, mode: "full" | "ci", startedAt: Da
   const path = join(dir, `${suite}-${runtimeName()}-${stamp}.json`);
   writeFileSync(path, JSON.stringify(file, null, 1) + "\n");
   return path;
+}
+
+/** The figures a file stores: the finite ones (JSON has no NaN), rounded to 6 significant digits. */
+export function storedFigures(figures: Figure[]): Figure[] {
+  const r = (x: number) => Number(x.toPrecision(6));
+  return figures
+    .filter((f) => Number.isFinite(f.ours) && Number.isFinite(f.reference) && Number.isFinite(f.ratio))
+    .map((f) => ({ ...f, ours: r(f.ours), reference: r(f.reference), ratio: r(f.ratio) }));
 }

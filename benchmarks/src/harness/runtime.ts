@@ -1,5 +1,5 @@
 import { cpus, totalmem, platform, arch } from "node:os";
-import type { MachineInfo, RuntimeName } from "../results/index.js";
+import type { MachineInfo, RuntimeName } from "@concurrent/bench-schema";
 
 interface RuntimeGlobals {
   Bun?: { version: string };

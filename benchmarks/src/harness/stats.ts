@@ -1,4 +1,4 @@
-import type { BenchStats } from "../results/index.js";
+import type { BenchStats } from "@concurrent/bench-schema";
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;

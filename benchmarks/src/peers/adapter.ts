@@ -1,6 +1,6 @@
 /**
  * What every peer pool offers the peers suite. Each adapter runs in its own child process
- * (peers/child.ts), so a peer that hangs or crashes on a runtime is killed and recorded,
+ * (entries/peer-process.ts), so a peer that hangs or crashes on a runtime is killed and recorded,
  * never taking the run with it. A method a peer lacks is a case it does not take part in.
  */
 export interface PeerAdapter {

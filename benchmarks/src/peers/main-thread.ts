@@ -1,4 +1,4 @@
-import { fib } from "../tasks/work.js";
+import { fib } from "../workloads/tasks.js";
 import type { PeerAdapter } from "./adapter.js";
 
 /** The CPU-bound baseline: the same calls, one after the other, in this thread. */

@@ -2,7 +2,7 @@ import { taskModule, type WorkerPoolExecutor } from "@concurrent/futures";
 import { workerPool, warmPool, shutdownWithin } from "../harness/ours.js";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
-const work = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/work.js", import.meta.url));
+const work = taskModule<typeof import("../workloads/tasks.js")>(new URL("../workloads/tasks.js", import.meta.url));
 const square = (x: number) => x * x;
 
 /** Our WorkerPoolExecutor: tiny tasks as self-contained functions (sent by source), fib as a module task. */

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { FixedThreadPool } from "poolifier";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
-const file = fileURLToPath(new URL("./workers/poolifier.js", import.meta.url));
+const file = fileURLToPath(new URL("../entries/peer-workers/poolifier.js", import.meta.url));
 
 export default function poolifier(): PeerAdapter {
   let pool: FixedThreadPool<number, number>;

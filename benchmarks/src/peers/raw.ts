@@ -6,7 +6,7 @@ interface RawWorker {
   terminate(): Promise<unknown>;
 }
 
-const url = new URL("./workers/raw.js", import.meta.url);
+const url = new URL("../entries/peer-workers/raw.js", import.meta.url);
 
 async function spawnRaw(): Promise<RawWorker> {
   const g = globalThis as unknown as { Bun?: unknown; Deno?: unknown; Worker: new (u: URL, o: object) => { postMessage(d: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; terminate(): void } };

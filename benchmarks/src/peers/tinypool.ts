@@ -1,7 +1,7 @@
 import Tinypool from "tinypool";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
-const filename = new URL("./workers/square.js", import.meta.url).href;
+const filename = new URL("../entries/peer-workers/square.js", import.meta.url).href;
 
 export default function tinypool(): PeerAdapter {
   let pool: Tinypool;

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import workerpool from "workerpool";
 import { sumAll, type PeerAdapter } from "./adapter.js";
 
-const script = fileURLToPath(new URL("./workers/workerpool.js", import.meta.url));
+const script = fileURLToPath(new URL("../entries/peer-workers/workerpool.js", import.meta.url));
 
 export default function workerpoolPeer(): PeerAdapter {
   let pool: ReturnType<typeof workerpool.pool>;

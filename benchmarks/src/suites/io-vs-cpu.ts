@@ -1,14 +1,14 @@
 import { taskModule, type AsyncPoolExecutor, type WorkerPoolExecutor } from "@concurrent/futures";
-import { figure, type Figure } from "../harness/figures.js";
+import { figure, type Figure } from "@concurrent/bench-schema";
 import { measureInterleaved, type CaseSpec, type MeasureOptions } from "../harness/measure.js";
 import { asyncPool, warmPool, workerPool, shutdownWithin } from "../harness/ours.js";
 import { medianThroughput } from "../harness/stats.js";
-import type { BenchCase } from "../results/index.js";
-import { LoopbackServer } from "../servers/client.js";
-import * as local from "../tasks/work.js";
+import type { BenchCase } from "@concurrent/bench-schema";
+import { LoopbackServer } from "../harness/loopback-server.js";
+import * as local from "../workloads/tasks.js";
 import type { Suite, SuiteContext } from "./suite.js";
 
-const work = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/work.js", import.meta.url));
+const work = taskModule<typeof import("../workloads/tasks.js")>(new URL("../workloads/tasks.js", import.meta.url));
 
 type Executor = "sequential" | "AsyncPoolExecutor" | "WorkerPoolExecutor";
 
@@ -47,6 +47,7 @@ async function runAll(n: number, start: (i: number) => unknown): Promise<void> {
 export const ioVsCpu: Suite = {
   name: "io-vs-cpu",
   description: "IO-bound (HTTP, timers, a degrading server) and CPU-bound (fib, primes, hash) tasks: sequential vs AsyncPoolExecutor vs WorkerPoolExecutor over maxWorkers 1…64",
+  figures,
   async run(context: SuiteContext) {
     const ci = context.mode === "ci";
     const sweep = ci ? [2, 16] : [1, 2, 4, 8, 16, 32, 64];
@@ -118,7 +119,7 @@ export const ioVsCpu: Suite = {
       server.close();
     }
     addSpeedups(cases);
-    return { parameters: { ...params, sweep, kinds: list.map((k) => k.name) }, cases, figures: figures(cases, context.cpus) };
+    return { parameters: { ...params, sweep, kinds: list.map((k) => k.name) }, cases };
   },
 };
 
@@ -145,7 +146,7 @@ function best(cases: BenchCase[], kind: string, executor: string): { maxWorkers:
   return top;
 }
 
-function figures(cases: BenchCase[], cpus: number): Figure[] {
+function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
   const out: Figure[] = [];
   const seq = (kind: string) => tput(cases, kind, "sequential");
   const io = best(cases, "io-http", "AsyncPoolExecutor");

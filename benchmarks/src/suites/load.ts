@@ -1,8 +1,8 @@
-import { figure, type Figure } from "../harness/figures.js";
+import { figure, type Figure } from "@concurrent/bench-schema";
 import { statsFromSamples } from "../harness/stats.js";
-import type { BenchCase } from "../results/index.js";
-import type { MemoryResult } from "../cases/memory.js";
-import { PeerProcess } from "../peers/host.js";
+import type { BenchCase } from "@concurrent/bench-schema";
+import type { MemoryResult } from "../workloads/memory.js";
+import { PeerProcess } from "../harness/peer-host.js";
 import { selected, type Suite, type SuiteContext } from "./suite.js";
 
 interface LoadCase {
@@ -23,6 +23,7 @@ interface LoadCase {
 export const load: Suite = {
   name: "load",
   description: "1,000,000 tiny tasks per executor with checksum; RSS of map+buffersize over 10,000,000 items and of 1,000,000 submit-and-await-as-completed",
+  figures,
   async run(context: SuiteContext) {
     const ci = context.mode === "ci";
     const p = {
@@ -52,7 +53,7 @@ export const load: Suite = {
       context.progress.update(i + 1, chosen.length, c.name);
       cases.push(await runCase(c, p.timeoutMs));
     }
-    return { parameters: p, cases, figures: figures(cases) };
+    return { parameters: p, cases };
   },
 };
 
@@ -60,7 +61,7 @@ async function runCase(c: LoadCase, timeoutMs: number): Promise<BenchCase> {
   const out: BenchCase = { name: c.name, group: c.group, labels: { executor: c.executor, taskKind: "tiny" } };
   const proc = new PeerProcess("@concurrent/futures");
   try {
-    const r = await proc.callFunction("../cases/memory.js", c.fn, c.args, timeoutMs);
+    const r = await proc.callFunction("../workloads/memory.js", c.fn, c.args, timeoutMs);
     if ("error" in r) {
       out.status = proc.state === "timeout" ? "timeout" : "failed";
       out.error = r.error;
@@ -85,5 +86,5 @@ function figures(cases: BenchCase[]): Figure[] {
     .map((c) => figure(`load/tiny/${c.labels.executor}`, `${c.name} (checksum ok)`, c.stats!.throughput, NaN, "tasks/s"));
   return throughput.concat(cases
     .filter((c) => c.status === undefined && c.metrics?.rssExtraMB !== undefined && c.group !== "tiny-load")
-    .map((c) => figure(`load/${c.group}/${c.labels.executor}/rss-100MB`, `${c.name}: extra RSS vs 100 MB`, c.metrics!.rssExtraMB!, 100, "MB", { target: 1, better: "lower" })));
+    .map((c) => figure(`load/${c.group}/${c.labels.executor}/rss-100MB`, `${c.name}: extra RSS vs 100 MB`, c.metrics!.rssExtraMB!, 100, "MB", { better: "lower" })));
 }

@@ -1,12 +1,12 @@
 import { asCompleted, taskModule, type Executor, type Future } from "@concurrent/futures";
 import { asyncPool, warmPool, workerPool, shutdownWithin } from "../harness/ours.js";
-import { figure, type Figure } from "../harness/figures.js";
+import { figure, type Figure } from "@concurrent/bench-schema";
 import { median, statsFromSamples } from "../harness/stats.js";
-import type { BenchCase, SeriesPoint } from "../results/index.js";
-import { sleep } from "../tasks/work.js";
+import type { BenchCase, SeriesPoint } from "@concurrent/bench-schema";
+import { sleep } from "../workloads/tasks.js";
 import { selected, type Suite, type SuiteContext } from "./suite.js";
 
-const work = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/work.js", import.meta.url));
+const work = taskModule<typeof import("../workloads/tasks.js")>(new URL("../workloads/tasks.js", import.meta.url));
 
 /** Mixed durations, shuffled with a fixed seed: a few long tasks among many short ones. */
 export function durations(n: number, shortMs: number, longMs: number, longShare: number, seed = 42): number[] {
@@ -55,6 +55,7 @@ async function consume(ex: Executor, kind: "AsyncPoolExecutor" | "WorkerPoolExec
 export const orderedVsUnordered: Suite = {
   name: "ordered-vs-unordered",
   description: "map (input order) vs submit + asCompleted (completion order) on both executors: first result, mean result time, total, arrival timeline",
+  figures,
   async run(context: SuiteContext) {
     const ci = context.mode === "ci";
     const p = { tasks: ci ? 60 : 200, shortMs: 2, longMs: 40, longShare: 0.1, asyncMaxWorkers: 8, workerMaxWorkers: 2, rounds: ci ? 2 : 3 };
@@ -96,7 +97,7 @@ export const orderedVsUnordered: Suite = {
         series: { arrivals },
       };
     });
-    return { parameters: { ...p, sumOfDurationsMs: ds.reduce((a, b) => a + b, 0) }, cases, figures: figures(cases) };
+    return { parameters: { ...p, sumOfDurationsMs: ds.reduce((a, b) => a + b, 0) }, cases };
   },
 };
 

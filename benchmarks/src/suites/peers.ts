@@ -1,10 +1,10 @@
-import { figure, type Figure } from "../harness/figures.js";
+import { figure, type Figure } from "@concurrent/bench-schema";
 import { medianThroughput, statsFromSamples } from "../harness/stats.js";
-import type { BenchCase } from "../results/index.js";
+import type { BenchCase } from "@concurrent/bench-schema";
 import { sumOfSquares, type BenchName, type PeerName } from "../peers/adapter.js";
-import { PeerProcess } from "../peers/host.js";
-import type { MemoryResult } from "../cases/memory.js";
-import { expectedModSum } from "../cases/memory.js";
+import { PeerProcess } from "../harness/peer-host.js";
+import type { MemoryResult } from "../workloads/memory.js";
+import { expectedModSum } from "../workloads/memory.js";
 import { selected, type Suite, type SuiteContext } from "./suite.js";
 
 const OURS = "@concurrent/futures";
@@ -35,6 +35,7 @@ function fibOf(n: number): number {
 export const peers: Suite = {
   name: "peers",
   description: "us against piscina, tinypool, workerpool, poolifier, p-limit and raw postMessage: tiny submit, map with chunksize, round trip, CPU speedup, async, memory",
+  figures,
   async run(context: SuiteContext) {
     const ci = context.mode === "ci";
     const p = {
@@ -93,7 +94,7 @@ export const peers: Suite = {
       await Promise.all([...processes.values()].map((proc) => proc.close()));
     }
     if (selected(context, "memory")) cases.push(await memoryCase(p, context));
-    return { parameters: p, cases, figures: figures(cases, p.cpus) };
+    return { parameters: p, cases };
   },
 };
 
@@ -140,7 +141,7 @@ async function memoryCase(p: { memoryItems: number; memoryBuffersize: number; ma
   const name = `memory ${OURS} map buffersize=${p.memoryBuffersize}`;
   const out: BenchCase = { name, group: "memory", labels: { peer: OURS, executor: "WorkerPoolExecutor" } };
   try {
-    const r = await proc.callFunction("../cases/memory.js", "mapBuffersize", ["WorkerPoolExecutor", p.memoryItems, p.memoryBuffersize, p.mapChunksize, p.workers], p.callTimeoutMs * 4);
+    const r = await proc.callFunction("../workloads/memory.js", "mapBuffersize", ["WorkerPoolExecutor", p.memoryItems, p.memoryBuffersize, p.mapChunksize, p.workers], p.callTimeoutMs * 4);
     if ("error" in r) {
       out.status = proc.state === "timeout" ? "timeout" : "failed";
       out.error = r.error;
@@ -164,29 +165,29 @@ function tput(cases: BenchCase[], group: string, peer: string, variant?: string)
   return c?.stats && c.status === undefined ? medianThroughput(c.stats) : NaN;
 }
 
-function figures(cases: BenchCase[], cpus: number): Figure[] {
+function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
   const out: Figure[] = [];
   const push = (f: Figure) => {
-    if (Number.isFinite(f.ours) && Number.isFinite(f.baseline)) out.push(f);
+    if (Number.isFinite(f.ours) && Number.isFinite(f.reference)) out.push(f);
   };
   const ours = tput(cases, "tiny-submit", OURS);
-  push(figure("tiny-submit/raw-pipelined", "tiny submit: ours vs raw postMessage (1 msg/task)", ours, tput(cases, "tiny-submit", "raw-postMessage"), "tasks/s", { target: 0.5 }));
-  push(figure("tiny-submit/piscina", "tiny submit: ours vs piscina", ours, tput(cases, "tiny-submit", "piscina"), "tasks/s", { target: 5 }));
-  push(figure("tiny-submit/poolifier", "tiny submit: ours vs poolifier", ours, tput(cases, "tiny-submit", "poolifier"), "tasks/s", { target: 3 }));
+  push(figure("tiny-submit/raw-pipelined", "tiny submit: ours vs raw postMessage (1 msg/task)", ours, tput(cases, "tiny-submit", "raw-postMessage"), "tasks/s"));
+  push(figure("tiny-submit/piscina", "tiny submit: ours vs piscina", ours, tput(cases, "tiny-submit", "piscina"), "tasks/s"));
+  push(figure("tiny-submit/poolifier", "tiny submit: ours vs poolifier", ours, tput(cases, "tiny-submit", "poolifier"), "tasks/s"));
   push(figure("tiny-submit/tinypool", "tiny submit: ours vs tinypool", ours, tput(cases, "tiny-submit", "tinypool"), "tasks/s"));
   push(figure("tiny-submit/workerpool", "tiny submit: ours vs workerpool", ours, tput(cases, "tiny-submit", "workerpool"), "tasks/s"));
   const rawOne = tput(cases, "tiny-map", "raw-postMessage");
   const chunked = cases.find((c) => c.group === "tiny-map" && c.labels.peer === OURS && String(c.labels.variant).includes("chunksize="));
-  push(figure("tiny-map-chunked/raw-pipelined", `map(${chunked?.labels.variant ?? "chunksize"}) vs raw postMessage 1 item/msg`, chunked?.stats && !chunked.status ? medianThroughput(chunked.stats) : NaN, rawOne, "tasks/s", { target: 3 }));
-  push(figure("tiny-map-auto/raw-pipelined", "map(automatic chunksize) vs raw postMessage 1 item/msg", tput(cases, "tiny-map", OURS, "map automatic chunksize"), rawOne, "tasks/s", { target: 3 }));
+  push(figure("tiny-map-chunked/raw-pipelined", `map(${chunked?.labels.variant ?? "chunksize"}) vs raw postMessage 1 item/msg`, chunked?.stats && !chunked.status ? medianThroughput(chunked.stats) : NaN, rawOne, "tasks/s"));
+  push(figure("tiny-map-auto/raw-pipelined", "map(automatic chunksize) vs raw postMessage 1 item/msg", tput(cases, "tiny-map", OURS, "map automatic chunksize"), rawOne, "tasks/s"));
   // Round trip: latency per task (ms), lower is better.
   const latency = (peer: string) => 1000 / tput(cases, "roundtrip", peer);
-  push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms", { target: 1.5, better: "lower" }));
-  push(figure("cpu-fib27/main-thread", `64 × fib(27) on ${cpus} workers vs main thread (target 0.95 × cores)`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "main-thread"), "tasks/s", { target: Number((0.95 * cpus).toFixed(2)) }));
-  push(figure("async-trivial/p-limit", "AsyncPoolExecutor vs p-limit, trivial async tasks", tput(cases, "async-trivial", "AsyncPoolExecutor"), tput(cases, "async-trivial", "p-limit"), "tasks/s", { target: 1.5 }));
+  push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms"));
+  push(figure("cpu-fib27/main-thread", `64 × fib(27) on ${cpus} workers vs main thread (target 0.95 × cores)`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "main-thread"), "tasks/s", { cpus }));
+  push(figure("async-trivial/p-limit", "AsyncPoolExecutor vs p-limit, trivial async tasks", tput(cases, "async-trivial", "AsyncPoolExecutor"), tput(cases, "async-trivial", "p-limit"), "tasks/s"));
   const mem = cases.find((c) => c.group === "memory");
   if (mem?.metrics?.rssExtraMB !== undefined && mem.status === undefined) {
-    push(figure("map-buffersize/rss-100MB", `map over ${mem.metrics.items} items, buffersize: extra RSS vs 100 MB`, mem.metrics.rssExtraMB, 100, "MB", { target: 1, better: "lower" }));
+    push(figure("map-buffersize/rss-100MB", `map over ${mem.metrics.items} items, buffersize: extra RSS vs 100 MB`, mem.metrics.rssExtraMB, 100, "MB"));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { BenchCase, SeriesPoint } from "../../../../benchmarks/src/results/index.js";
+import type { BenchCase, SeriesPoint } from "@concurrent/bench-schema";
 import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, isOk, latestRun } from "../data.js";
 import { failureList, grid, noRunsNotice, section, type ViewContext } from "./context.js";

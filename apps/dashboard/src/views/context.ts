@@ -1,4 +1,4 @@
-import type { BenchCase, RuntimeName, SuiteName } from "../../../../benchmarks/src/results/index.js";
+import type { BenchCase, RuntimeName, SuiteName } from "@concurrent/bench-schema";
 import { RUNTIME_LABEL } from "../data.js";
 import { code, el, notice } from "../dom.js";
 import type { Results } from "../load.js";

@@ -1,4 +1,4 @@
-import { SUITES, type BenchCase } from "../../../../benchmarks/src/results/index.js";
+import { SUITES, type BenchCase } from "@concurrent/bench-schema";
 import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { isOk, runsOf, RUNTIME_LABEL, unique } from "../data.js";
 import { notice } from "../dom.js";

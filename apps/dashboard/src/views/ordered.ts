@@ -1,4 +1,4 @@
-import type { BenchCase } from "../../../../benchmarks/src/results/index.js";
+import type { BenchCase } from "@concurrent/bench-schema";
 import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, latestRun, unique } from "../data.js";
 import { el } from "../dom.js";

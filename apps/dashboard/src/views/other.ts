@@ -1,4 +1,4 @@
-import { SUITES, type SuiteName } from "../../../../benchmarks/src/results/index.js";
+import { SUITES, type SuiteName } from "@concurrent/bench-schema";
 import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, isOk, latestRun } from "../data.js";
 import { failureList, grid, section, type ViewContext } from "./context.js";

@@ -1,5 +1,5 @@
 import type { Chart, Plugin } from "chart.js";
-import type { BenchCase, RuntimeName } from "../../../../benchmarks/src/results/index.js";
+import type { BenchCase, RuntimeName } from "@concurrent/bench-schema";
 import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { isOk, latestRun, RUNTIME_LABEL, unique } from "../data.js";
 import { code, el, notice } from "../dom.js";

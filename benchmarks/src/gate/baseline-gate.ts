@@ -1,6 +1,6 @@
-import type { Figure } from "../harness/figures.js";
+import type { Figure } from "@concurrent/bench-schema";
 import { table } from "../harness/summary.js";
-import { TOLERANCES, type Tolerance } from "./tolerances.js";
+import { TOLERANCES, type Tolerance } from "@concurrent/bench-schema";
 
 /** `benchmarks/baseline.json`: per runtime, the ratios of a reference `bench:ci` run. */
 export interface Baseline {

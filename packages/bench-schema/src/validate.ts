@@ -84,6 +84,22 @@ export function validateResultFile(json: unknown): ValidationResult {
   obj(json, "parameters", root);
   numberMap(json, "ratios", root);
 
+  const figures = json["figures"];
+  if (figures !== undefined) {
+    if (!Array.isArray(figures)) fail(`${root}.figures`, "an array", figures);
+    else
+      figures.forEach((f: unknown, i) => {
+        const p = `${root}.figures[${i}]`;
+        if (!isObject(f)) return fail(p, "an object", f);
+        str(f, "name", p);
+        str(f, "label", p);
+        for (const k of ["ours", "reference", "ratio"]) num(f, k, p);
+        if (typeof f["unit"] !== "string") fail(`${p}.unit`, "a string", f["unit"]);
+        oneOf(f, "better", p, ["higher", "lower"]);
+        num(f, "target", p, true);
+      });
+  }
+
   const cases = json["cases"];
   if (!Array.isArray(cases)) {
     fail(`${root}.cases`, "an array", cases);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimes } from "@concurrent/testkit/runtimes";
-import { runChild } from "./child.js";
+import { runChild } from "./spawn.js";
 import type { RuntimeSummary } from "./summary.js";
 
 /** The command that runs `script` on a runtime: the repo's own binaries (testkit finds them). */

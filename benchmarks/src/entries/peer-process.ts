@@ -1,8 +1,8 @@
 // A peer's own process: reads commands on stdin, runs them with tinybench, answers on stdout.
 // The parent (peers/host.ts) enforces the time limits and kills this process on a hang.
 import { Bench } from "tinybench";
-import { PEERS, type PeerAdapter } from "./adapter.js";
-import { REPLY_PREFIX, type PeerCommand, type PeerReply } from "./protocol.js";
+import { PEERS, type PeerAdapter } from "../peers/adapter.js";
+import { REPLY_PREFIX, type PeerCommand, type PeerReply } from "../harness/peer-protocol.js";
 
 let adapter: PeerAdapter | undefined;
 
@@ -15,7 +15,7 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 async function handle(c: PeerCommand): Promise<void> {
   switch (c.cmd) {
     case "start": {
-      const module = (await import(`./${PEERS[c.peer]}.js`)) as { default: () => PeerAdapter };
+      const module = (await import(`../peers/${PEERS[c.peer]}.js`)) as { default: () => PeerAdapter };
       adapter = module.default();
       await adapter.start({ workers: c.workers, cpus: c.cpus });
       reply({ id: c.id, ok: true });

@@ -8,7 +8,7 @@
 //
 // Prints {"port":N} on stdout once listening; exits when stdin closes (its parent is gone).
 import { createServer } from "node:http";
-import { degradedLatency, type DegradingModel } from "./degrading.js";
+import { degradedLatency, type DegradingModel } from "../workloads/degrading.js";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

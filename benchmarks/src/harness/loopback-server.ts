@@ -10,7 +10,7 @@ export interface ServerOptions {
   stallMs?: number;
 }
 
-/** A running servers/main.js process. */
+/** A running entries/http-server.js process. */
 export class LoopbackServer {
   readonly #child: ChildProcess;
   readonly origin: string;
@@ -22,7 +22,7 @@ export class LoopbackServer {
 
   /** Starts the server on Node (`BENCH_NODE` or the `node` on PATH) whatever runtime we are. */
   static start(options: ServerOptions = {}): Promise<LoopbackServer> {
-    const script = fileURLToPath(new URL("./main.js", import.meta.url));
+    const script = fileURLToPath(new URL("../entries/http-server.js", import.meta.url));
     const args = [script, "--capacity", String(options.capacity ?? 16), "--base", String(options.baseMs ?? 10), "--stall", String(options.stallMs ?? 2000)];
     const child = spawn(process.env.BENCH_NODE ?? "node", args, { stdio: ["pipe", "pipe", "inherit"] });
     return new Promise((resolve, reject) => {

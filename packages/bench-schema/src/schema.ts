@@ -12,15 +12,17 @@
  * (2^20 bytes). A scalar whose unit is not implied by its field says so in its name
  * (`firstResultMs`, `rssMB`, `tasksPerSec`).
  *
- * `result.schema.json` is the same contract as a JSON Schema; `validateResultFile` checks it at
- * run time. Change all three together and bump {@link SCHEMA_VERSION} on a breaking change.
+ * `result.schema.json` (package root) is generated from {@link BenchResultFile} by
+ * `npm run schema -w @concurrent/bench-schema`; the package's test fails when it is stale.
+ * `validateResultFile` checks the same contract at run time. Bump {@link SCHEMA_VERSION} on a
+ * breaking change.
  */
 
 /** The version this file describes. Readers reject files of another version. */
 export const SCHEMA_VERSION = 1;
 
 /** The suites, one per benchmark family. */
-export const SUITES = ["io-vs-cpu", "ordered-vs-unordered", "peers", "auto-sizing", "scaleout", "load"] as const;
+export const SUITES = ["io-vs-cpu", "ordered-vs-unordered", "peers", "auto-sizing", "scaleout", "load", "cancellation", "streaming", "per-key"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export const RUNTIMES = ["node", "bun", "deno"] as const;
@@ -65,6 +67,28 @@ export interface BenchResultFile {
    * `"auto/bestFixed": 0.97`. Dimensionless; these are what the CI gate compares with its baseline.
    */
   ratios?: { [name: string]: number };
+  /**
+   * The run's figures with both sides of each ratio, its target and which way is better: what
+   * the CLI's summary table and the dashboard's scoreboard show. Absent in files written
+   * before it existed (then the scoreboard falls back to `ratios` and the targets table).
+   */
+  figures?: StoredFigure[];
+}
+
+/** A figure as a result file stores it: see `Figure` in figures.ts. */
+export interface StoredFigure {
+  /** The ratio's name, as in `ratios`, e.g. `"tiny-submit/piscina"`. */
+  name: string;
+  /** What it compares, for humans. */
+  label: string;
+  /** Our value and the reference's, in `unit`. */
+  ours: number;
+  reference: number;
+  unit: string;
+  /** `ours / reference` (or the suite's own definition); not finite when a side is missing. */
+  ratio: number;
+  better: "higher" | "lower";
+  target?: number;
 }
 
 /** The machine the run was on, as the runtime reports it (`os.cpus()`, `os.totalmem()`, …). */

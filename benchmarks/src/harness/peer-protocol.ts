@@ -1,4 +1,4 @@
-import type { BenchName, PeerName } from "./adapter.js";
+import type { BenchName, PeerName } from "../peers/adapter.js";
 
 /** Parent → peer child, one JSON object per line on stdin. */
 export type PeerCommand =

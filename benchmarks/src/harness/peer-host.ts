@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { selfCommand } from "../harness/runtime.js";
-import type { BenchName, PeerName } from "./adapter.js";
-import { REPLY_PREFIX, type PeerReply } from "./protocol.js";
+import { selfCommand } from "./runtime.js";
+import type { BenchName, PeerName } from "../peers/adapter.js";
+import { REPLY_PREFIX, type PeerReply } from "./peer-protocol.js";
 
 export type PeerState = "ok" | "failed" | "timeout" | "unsupported";
 
@@ -22,7 +22,7 @@ export class PeerProcess {
 
   constructor(peer: PeerName) {
     this.peer = peer;
-    const [bin, args] = selfCommand(fileURLToPath(new URL("./child.js", import.meta.url)), []);
+    const [bin, args] = selfCommand(fileURLToPath(new URL("../entries/peer-process.js", import.meta.url)), []);
     this.#child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     let buffered = "";
     this.#child.stdout!.on("data", (chunk: Buffer) => {

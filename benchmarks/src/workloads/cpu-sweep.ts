@@ -9,15 +9,15 @@ import { taskModule } from "@concurrent/futures";
 import { measureInterleaved, type CaseSpec } from "../harness/measure.js";
 import type { Progress } from "../harness/progress.js";
 import { selfCommand } from "../harness/runtime.js";
-import type { BenchCase } from "../results/index.js";
+import type { BenchCase } from "@concurrent/bench-schema";
 
-const tasks = taskModule<typeof import("../tasks/work.js")>(new URL("../tasks/work.js", import.meta.url));
+const tasks = taskModule<typeof import("./tasks.js")>(new URL("./tasks.js", import.meta.url));
 
 const FIB_N = 27;
 const FIB_27 = 196_418;
 
 /** A QueueWorker process of maxWorkers 1 (scaleout-worker.ts: `concurrent-worker` that also exits with its parent). */
-const WORKER_SCRIPT = fileURLToPath(new URL("./scaleout-worker.js", import.meta.url));
+const WORKER_SCRIPT = fileURLToPath(new URL("../entries/queue-worker.js", import.meta.url));
 
 /** The worker processes of the sweep: stopped by `stop`/`close`, SIGKILLed if this process exits first, and they exit on their own when its stdin pipe closes. */
 export class WorkerProcesses {

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=bundle.js.map

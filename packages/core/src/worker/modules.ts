@@ -8,9 +8,7 @@ export async function loadExport(url: string, name: string): Promise<Fn> {
   if (!loading) {
     loading = import(url).catch((error: unknown) => {
       modules.delete(url);
-      throw new Error(`the task module "${url}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-      });
+      throw new Error(`the task module "${url}" could not be loaded in the worker: ${describeLoadError(url, error)}`, { cause: error });
     }) as Promise<Record<string, unknown>>;
     modules.set(url, loading);
   }
@@ -24,4 +22,28 @@ export async function loadExport(url: string, name: string): Promise<Fn> {
     );
   }
   return fn as Fn;
+}
+
+/**
+ * The runtime's reason, with what to do for the cases users meet. Recognised by message and
+ * code only: core imports no runtime.
+ */
+export function describeLoadError(url: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  // A worker started from the embedded copy (a bundled program) is a data: URL; runtimes
+  // name it as the importer, some 40 kB of base64 that says nothing to the reader.
+  let message = String((error as Error)?.message ?? error).replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/g, "the embedded worker");
+  // Node 20 (and Node 22.6-23.5 without --experimental-strip-types) cannot import TypeScript.
+  if (/\.[cm]?ts([?#]|$)/.test(url) && (code === "ERR_UNKNOWN_FILE_EXTENSION" || /Unknown file extension "\.[cm]?ts"/.test(message))) {
+    message +=
+      ". TypeScript task modules need Node >= 22.6 with --experimental-strip-types (on by default from Node 23.6), " +
+      "or Bun, or Deno; on this Node, compile the task file to JavaScript (tsc) and pass taskModule the .js file's URL";
+  }
+  // `bun build --compile` puts only its entry points in the executable (under /$bunfs/).
+  if (url.includes("/$bunfs/")) {
+    message +=
+      ". In an executable from `bun build --compile`, name the task module as an entry point too " +
+      "(bun build --compile ./main.ts ./tasks.ts), or load it from a file beside the executable";
+  }
+  return message;
 }

@@ -1,5 +1,7 @@
 // The pool adapter for Bun: one Bun `Worker` (web-style, with Bun's ref/unref and 'close').
-import { registerCpuCount, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { readFileSync } from "node:fs";
+import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
   // Bun has no per-worker heap limit, so `resourceLimits` is ignored.
@@ -48,10 +50,29 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+let workerUrl: URL | undefined;
+
+function readText(url: URL): string | undefined {
+  try {
+    return readFileSync(url, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Bun `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Bun. */
 export const adapter: PoolAdapter = {
   name: "bun",
-  workerUrl: new URL("./worker.js", import.meta.url),
+  // Resolved on first use: the worker module beside this file, or the embedded copy when
+  // the program was bundled or compiled without it (see core's worker-entry.ts).
+  get workerUrl(): URL {
+    return (workerUrl ??= workerEntry({
+      file: new URL("./worker.js", import.meta.url),
+      packageName: "@concurrent/bun",
+      embedded: workerSource,
+      readText,
+    }));
+  },
   spawn,
   cpuCount: () => navigator.hardwareConcurrency,
 };

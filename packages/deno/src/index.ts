@@ -1,6 +1,7 @@
 // The pool adapter for Deno: one web `Worker` with `type: "module"` per pool worker.
-import { registerCpuCount, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
 import { isExitNotice } from "./notice.js";
+import { workerSource } from "./worker-source.js";
 
 type RefMethod = (this: Worker, ref: boolean) => void;
 
@@ -93,10 +94,29 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+let workerUrl: URL | undefined;
+
+function readText(url: URL): string | undefined {
+  try {
+    return (globalThis as unknown as { Deno: { readTextFileSync(url: URL): string } }).Deno.readTextFileSync(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Deno `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Deno. */
 export const adapter: PoolAdapter = {
   name: "deno",
-  workerUrl: new URL("./worker.js", import.meta.url),
+  // Resolved on first use: the worker module beside this file, or the embedded copy when
+  // the program was bundled or compiled without it (see core's worker-entry.ts).
+  get workerUrl(): URL {
+    return (workerUrl ??= workerEntry({
+      file: new URL("./worker.js", import.meta.url),
+      packageName: "@concurrent/deno",
+      embedded: workerSource,
+      readText,
+    }));
+  },
   spawn,
   cpuCount: () => navigator.hardwareConcurrency,
   // Deno's timers are plain numbers with no unref(); its own switch is Deno.unrefTimer.

@@ -1,7 +1,9 @@
 // The pool adapter for Node: one `node:worker_threads` Worker per pool worker.
+import { readFileSync } from "node:fs";
 import { Worker, type TransferListItem, type WorkerOptions } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { registerCpuCount, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
   const init: WorkerOptions = {};
@@ -48,10 +50,29 @@ function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHan
   };
 }
 
+let workerUrl: URL | undefined;
+
+function readText(url: URL): string | undefined {
+  try {
+    return readFileSync(url, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Node `PoolAdapter`: what `WorkerPoolExecutor` from `@concurrent/futures` uses on Node. */
 export const adapter: PoolAdapter = {
   name: "node",
-  workerUrl: new URL("./worker.js", import.meta.url),
+  // Resolved on first use: the worker module beside this file, or the embedded copy when
+  // the program was bundled or compiled without it (see core's worker-entry.ts).
+  get workerUrl(): URL {
+    return (workerUrl ??= workerEntry({
+      file: new URL("./worker.js", import.meta.url),
+      packageName: "@concurrent/node",
+      embedded: workerSource,
+      readText,
+    }));
+  },
   spawn,
   // availableParallelism() honours CPU affinity, unlike os.cpus().length.
   cpuCount: () => availableParallelism(),

@@ -1,6 +1,7 @@
 // The pool adapter for Bun: one Bun `Worker` (web-style, with Bun's ref/unref and 'close').
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
-import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
 import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
@@ -78,5 +79,7 @@ export const adapter: PoolAdapter = {
 };
 
 registerCpuCount(adapter.cpuCount);
+// currentSignal() after an await: the call's context follows it (core/src/context.ts).
+registerAsyncContext(new AsyncLocalStorage<CallContext>());
 
 export default adapter;

@@ -4,7 +4,8 @@ import { Future } from "./future.js";
 import { Queue } from "./queue.js";
 import { defaultCpuCount } from "./runtime.js";
 import { SampleWindow, type ExecutorStats } from "./stats.js";
-import { abortOn, checkSubmitOptions } from "./submit-options.js";
+import { abortOn, armRunTimeout, checkSubmitOptions } from "./submit-options.js";
+import { asyncContext, setCurrentCall, type CallContext } from "./context.js";
 import { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
 
@@ -39,8 +40,12 @@ function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
   }
 }
 
-/** A call waiting for, or holding, a slot. The future itself: no other per-call object. */
-class AsyncTask<R> extends Future<R> {
+/**
+ * A call waiting for, or holding, a slot. The future itself: no other per-call object. It is
+ * also the call's context for currentSignal(): the AbortController is made only when the task
+ * asks for its signal, so a plain submit allocates nothing for it.
+ */
+class AsyncTask<R> extends Future<R> implements CallContext {
   constructor(
     readonly fn: (...args: unknown[]) => unknown,
     readonly args: unknown[],
@@ -51,6 +56,33 @@ class AsyncTask<R> extends Future<R> {
   startedAt = 0;
   /** Calls in flight when this one started, itself included (for the adaptive limit). */
   inFlightAtStart = 0;
+  /** submitWith's options (its run-time timeout is armed when the call starts). */
+  limits: SubmitOptions | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
+  #aborted = false;
+  #reason: unknown = undefined;
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /**
+   * A call cannot be stopped here (it shares this thread): its future rejects now, its signal
+   * aborts, and its slot is freed only when the function itself returns, so the downstream
+   * never sees more calls than the limit. A pending call never runs.
+   */
+  abort(reason: unknown): void {
+    if (this.done()) return;
+    if (this.state === "pending") this.setRunningOrNotifyCancel();
+    this.#aborted = true;
+    this.#reason = reason;
+    this.setException(reason);
+    this.#controller?.abort(reason);
+  }
 }
 
 /**
@@ -138,15 +170,10 @@ export class AsyncPoolExecutor extends Executor {
 
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     checkSubmitOptions(options);
-    const future = this.submit(fn, ...args);
-    // A call already running here cannot be stopped (it shares this thread): its future
-    // rejects now, and its slot is freed when the call itself settles.
-    abortOn(future, options, (reason) => {
-      if (future.done()) return;
-      if (future.state === "pending") future.setRunningOrNotifyCancel();
-      future.setException(reason);
-    });
-    return future;
+    const task = this.submit(fn, ...args) as AsyncTask<Awaited<R>>;
+    task.limits = options;
+    abortOn(task, options, (reason) => task.abort(reason));
+    return task;
   }
 
   async shutdown(options?: ShutdownOptions): Promise<void> {
@@ -233,13 +260,20 @@ export class AsyncPoolExecutor extends Executor {
       this.#armWatchdog(task.startedAt);
     }
     this.#waitTime.record(task.startedAt - task.submittedAt);
+    if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
+    // The call is current for currentSignal(): through the adapter's async context when one
+    // is registered (it follows the call's awaits), and around its synchronous part always.
+    const hook = asyncContext();
+    const previous = setCurrentCall(task);
     let result: unknown;
     try {
-      result = task.fn(...task.args);
+      result = hook === undefined ? task.fn(...task.args) : hook.run(task, task.fn, ...task.args);
     } catch (error) {
+      setCurrentCall(previous);
       this.#settle(task, error, true);
       return;
     }
+    setCurrentCall(previous);
     if (result !== null && (typeof result === "object" || typeof result === "function") && typeof (result as PromiseLike<unknown>).then === "function") {
       void this.#await(task, result as PromiseLike<unknown>);
     } else {

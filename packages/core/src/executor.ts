@@ -32,12 +32,23 @@ export interface ShutdownOptions {
 /** The extended form of `submit`: {@link Executor.submitWith}. */
 export interface SubmitOptions {
   /**
-   * Abort the call: a pending call never runs; a running worker-pool call is stopped by
-   * terminating its worker (which is replaced). The future rejects with `signal.reason`.
+   * Abort the call: a pending call never runs; a running call's `currentSignal()` aborts with
+   * `signal.reason`, and its future rejects with it at once.
    */
   signal?: AbortSignal;
-  /** ms from submit after which the call is aborted as by `signal`, with a `TimeoutError`. @default Infinity */
+  /**
+   * ms of **run time**, counted from when the call starts (not from submit): a call still
+   * running then is aborted, as by `signal`, with a `TimeoutError`. @default Infinity
+   */
   timeout?: number;
+  /** ms the call may wait before it starts; past it, it never runs and rejects with `TimeoutError`. @default Infinity */
+  queueTimeout?: number;
+  /**
+   * ms an aborted running call gets to return by itself before it is stopped by force (worker
+   * pool, queue worker: its worker is terminated and replaced). The async pool cannot stop a
+   * call: its slot stays taken until the function returns. @default 1000
+   */
+  grace?: number;
   /** Objects (ArrayBuffers, ports) moved to the worker instead of copied (worker pool). */
   transfer?: readonly TransferItem[];
 }
@@ -53,7 +64,7 @@ export abstract class Executor {
   /** Schedule `fn(...args)`; returns its future at once. @throws {ShutdownError} after `shutdown()`. */
   abstract submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<Awaited<R>>;
 
-  /** `submit` with per-call options: an `AbortSignal`, a `timeout`, a transfer list. */
+  /** `submit` with per-call options: an `AbortSignal`, a run-time `timeout`, a `queueTimeout`, a `grace`, a transfer list. */
   abstract submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>>;
 
   /**

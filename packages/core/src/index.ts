@@ -15,3 +15,5 @@ export { WorkerPoolExecutor, type WorkerPoolOptions, type WorkerPoolStats } from
 export { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit, type LimitAlgorithm } from "./sizing/index.js";
 export type { TransferItem } from "./transfer.js";
 export { abortOn, checkSubmitOptions } from "./submit-options.js";
+export { currentSignal, registerAsyncContext, type AsyncContext, type CallContext } from "./context.js";
+export { armRunTimeout, runTimeoutError, DEFAULT_GRACE } from "./submit-options.js";

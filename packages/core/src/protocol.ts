@@ -18,6 +18,15 @@ export const OP_CALL = 2;
 /** Record `OP_CHUNK, id, items`: call function `id` on each item, in order; one result for all. */
 export const OP_CHUNK = 3;
 
+/**
+ * Host → worker: `[ABORT, seq, reason]` — abort call number `seq` (counted from 0 in the
+ * order the worker received its calls) with `reason` (a {@link SerializedError}): if it is
+ * running, its `currentSignal()` aborts; if it has not started, it never runs (it is answered
+ * with an S_ERROR result the host ignores); if it has finished, nothing happens.
+ * Tags 10–19 belong to cancellation.
+ */
+export const H_ABORT = 10;
+
 /** Worker → host: `[READY]` — initialized, send work. */
 export const W_READY = 0;
 /** Worker → host: `[INIT_FAILED, error]` — the initializer threw: the pool is broken. */
@@ -37,7 +46,20 @@ export const S_CHUNK_ERROR = 2;
 /** Indexes into the per-worker control block (an Int32Array on a SharedArrayBuffer). */
 export const CTRL_STARTED = 0;
 export const CTRL_FINISHED = 1;
-export const CTRL_SIZE = 2;
+/** Int32 slots in the block: 2 counters, then (8-byte aligned) the Float64 below. */
+export const CTRL_SIZE = 4;
+/**
+ * Byte offset of a Float64 in the same block: when the worker's latest call started, in
+ * `performance.timeOrigin + performance.now()` terms (ms since the epoch, on any thread). It
+ * is written before CTRL_STARTED is incremented, so the host reads it for call
+ * `CTRL_STARTED - 1`; the host measures run-time `timeout`s from it.
+ */
+export const CTRL_STARTED_AT_BYTE = 8;
+
+/** The start-time view of a control block (see CTRL_STARTED_AT_BYTE). */
+export function startedAtView(ctrl: Int32Array): Float64Array {
+  return new Float64Array(ctrl.buffer, CTRL_STARTED_AT_BYTE, 1);
+}
 
 /** How an initializer is described in INIT. */
 export type TaskSpec = { source: string } | { url: string; name: string };

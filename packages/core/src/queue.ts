@@ -38,6 +38,13 @@ export class Queue<T> {
     return this.#size === 0 ? undefined : this.#items[this.#head];
   }
 
+  /** Every item, oldest first, left in place. */
+  toArray(): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.#size; i++) out.push(this.#items[(this.#head + i) & (this.#items.length - 1)]!);
+    return out;
+  }
+
   /** Remove and return every item, oldest first. */
   drain(): T[] {
     const out: T[] = [];

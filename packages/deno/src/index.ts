@@ -1,5 +1,6 @@
 // The pool adapter for Deno: one web `Worker` with `type: "module"` per pool worker.
-import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
 import { isExitNotice } from "./notice.js";
 import { workerSource } from "./worker-source.js";
 
@@ -126,5 +127,7 @@ export const adapter: PoolAdapter = {
 };
 
 registerCpuCount(adapter.cpuCount);
+// currentSignal() after an await: the call's context follows it (core/src/context.ts).
+registerAsyncContext(new AsyncLocalStorage<CallContext>());
 
 export default adapter;

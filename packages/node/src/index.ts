@@ -1,8 +1,9 @@
 // The pool adapter for Node: one `node:worker_threads` Worker per pool worker.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { Worker, type TransferListItem, type WorkerOptions } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { registerCpuCount, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
 import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
@@ -79,5 +80,7 @@ export const adapter: PoolAdapter = {
 };
 
 registerCpuCount(adapter.cpuCount);
+// currentSignal() after an await: the call's context follows it (core/src/context.ts).
+registerAsyncContext(new AsyncLocalStorage<CallContext>());
 
 export default adapter;

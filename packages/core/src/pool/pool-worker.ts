@@ -1,3 +1,4 @@
+import { startedAtView } from "../protocol.js";
 import { Queue } from "../queue.js";
 import type { WorkerHandle } from "./adapter.js";
 import type { PoolTask } from "./task.js";
@@ -22,11 +23,16 @@ export class PoolWorker {
   /** The uncaught error the worker reported before it died. */
   uncaught: unknown = undefined;
 
+  /** When the worker's latest call started (see CTRL_STARTED_AT_BYTE). */
+  readonly startedAt: Float64Array;
+
   constructor(
     readonly id: number,
     /** Control block shared with the worker: calls started and finished (see protocol.ts). */
     readonly ctrl: Int32Array,
-  ) {}
+  ) {
+    this.startedAt = startedAtView(ctrl);
+  }
 
   get load(): number {
     return this.inFlight.size;

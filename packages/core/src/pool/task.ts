@@ -1,7 +1,7 @@
 import type { TransferItem } from "../transfer.js";
 import { Future } from "../future.js";
 import { functionSource, isModuleTask } from "../tasks.js";
-import type { Task } from "../executor.js";
+import type { SubmitOptions, Task } from "../executor.js";
 
 /** What a worker needs to know to run a function: its id and how to define it. */
 export interface TaskDef {
@@ -56,6 +56,10 @@ export class PoolTask<R = unknown> extends Future<R> {
   abortReason: unknown = undefined;
   /** Set once the call has been run again because its worker died before sending its result. */
   rerun = false;
+  /** submitWith's options, when it had any (plain submits leave this undefined: no timers). */
+  limits: SubmitOptions | undefined = undefined;
+  /** The run-time timeout's timer, while one is armed. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(
     readonly def: TaskDef,

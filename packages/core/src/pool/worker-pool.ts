@@ -6,6 +6,7 @@ import {
   CTRL_FINISHED,
   CTRL_SIZE,
   CTRL_STARTED,
+  H_ABORT,
   H_BATCH,
   H_INIT,
   S_ERROR,
@@ -15,13 +16,14 @@ import {
   W_RESULTS,
   W_UNCAUGHT,
   deserializeError,
+  serializeError,
   type SerializedError,
   type TaskSpec,
 } from "../protocol.js";
 import { Queue } from "../queue.js";
 import { SampleWindow, type WorkerPoolStats } from "../stats.js";
-import { abortOn, checkSubmitOptions } from "../submit-options.js";
-import { checkOptions } from "../validate.js";
+import { abortOn, checkSubmitOptions, DEFAULT_GRACE, runTimeoutError } from "../submit-options.js";
+import { checkOptions, checkTimeout } from "../validate.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { appendCall, uncloneableArguments } from "./batch.js";
 import { autoChunksize } from "./chunksize.js";
@@ -121,7 +123,11 @@ export class WorkerPoolExecutor extends Executor {
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
     checkSubmitOptions(options);
     const task = this.#submit(fn, args, false, options.transfer);
-    if (!task.done()) abortOn(task, options, (reason) => this.#abort(task, reason));
+    if (!task.done() && (options.signal !== undefined || options.timeout !== undefined || options.queueTimeout !== undefined)) {
+      task.limits = options;
+      if (options.timeout !== undefined) task.addDoneCallback(() => clearTimeout(task.timer));
+      abortOn(task, options, (reason) => this.#abort(task, reason), () => this.#waiting(task));
+    }
     return task as Future<Awaited<R>>;
   }
 
@@ -153,15 +159,32 @@ export class WorkerPoolExecutor extends Executor {
   }
 
   /**
-   * Stop now: cancel every call not started, terminate every worker (their running calls
-   * fail with `WorkerExitedError`) and shut down. Python 3.14's `terminate_workers()`.
-   * Resolves once every worker has exited.
+   * Stop now: cancel every call not started, abort every running call (its future fails with
+   * `WorkerExitedError`, and its `currentSignal()` aborts with that), give each its `grace`
+   * to return (default 1000 ms; `{ grace: 0 }` skips it), terminate every worker and shut
+   * down. Python 3.14's `terminate_workers()`. Resolves once every worker has exited.
    */
-  terminateWorkers(): Promise<void> {
+  terminateWorkers(options?: { grace?: number }): Promise<void> {
+    checkOptions(options, ["grace"], "terminateWorkers");
+    const grace = options?.grace;
+    if (grace !== undefined) checkTimeout(grace, "terminateWorkers grace");
     this.#closed = true;
     this.#terminating = "the pool was terminated (terminateWorkers) while the task ran";
     this.#cancelQueued();
-    for (const w of [...this.#workers]) this.#stop(w);
+    for (const w of [...this.#workers]) {
+      if (grace === 0 || w.state !== "ready" || w.load === 0) {
+        this.#stop(w);
+        continue;
+      }
+      // Each call hears the abort: the running one through currentSignal(), the ones queued
+      // behind it never start. The worker is stopped once they are all back (#checkDone) or
+      // a call outstays its grace (#abort).
+      const started = Atomics.load(w.ctrl, CTRL_STARTED);
+      for (const task of w.inFlight.toArray()) {
+        const message = task.seq < started ? this.#terminating : "the pool was terminated before the task started";
+        this.#abort(task, new WorkerExitedError(message), grace);
+      }
+    }
     this.#checkDone();
     return this.#whenDone();
   }
@@ -286,6 +309,7 @@ export class WorkerPoolExecutor extends Executor {
       task.worker = w;
       task.seq = w.sent++;
       w.inFlight.push(task);
+      if (task.limits !== undefined) this.#armRunTimeout(task);
     }
     this.#inFlight += tasks.length;
     w.idleSince = -1;
@@ -564,27 +588,85 @@ export class WorkerPoolExecutor extends Executor {
     } else for (const task of kept) this.#queue.push(task);
   }
 
-  #abort(task: PoolTask, reason: unknown): void {
-    if (task.done()) return;
+  // ---- run time, abort, grace ---------------------------------------------------------
+  //
+  // A call's run-time `timeout` counts from when its worker starts it, which only the worker
+  // knows: it writes the start time into the control block (CTRL_STARTED_AT_BYTE). The host
+  // arms one timer when it hands the call over (the earliest it can start) and, when it
+  // fires, reads how far the worker got: not started yet — wait `timeout` again; running —
+  // wait for the rest of it; past it — abort. So a call that waited behind a long one is
+  // not charged for the wait (piscina #869), and a plain submit costs no timer at all.
+
+  #armRunTimeout(task: PoolTask): void {
+    const timeout = task.limits!.timeout;
+    if (timeout === undefined || timeout === Infinity) return;
+    clearTimeout(task.timer);
+    task.timer = setTimeout(() => this.#checkRunTime(task, timeout), timeout);
+  }
+
+  #checkRunTime(task: PoolTask, timeout: number): void {
+    task.timer = undefined;
     const w = task.worker as PoolWorker | undefined;
-    if (w !== undefined) {
-      const finished = Atomics.load(w.ctrl, CTRL_FINISHED);
-      if (task.seq < finished) return; // it has finished: its result is on its way
-      const started = Atomics.load(w.ctrl, CTRL_STARTED);
-      // Running now, or next in line on a worker that runs nothing (it is still importing the
-      // task's module, and would start the call after): the only way to stop it is to stop
-      // its worker (replaced on demand; the calls it had not started are queued again).
-      if (task.seq < started || started === finished) {
-        task.abortReason = reason;
-        this.#failed++;
-        task.setException(reason);
-        this.#stop(w);
+    if (task.done() || w === undefined) return; // back in the queue: armed again when sent
+    let wait = timeout;
+    if (task.seq < Atomics.load(w.ctrl, CTRL_STARTED)) {
+      if (task.seq < Atomics.load(w.ctrl, CTRL_FINISHED)) return; // its result is on its way
+      // Running: a worker runs one call at a time, so the start time written is this call's.
+      wait = w.startedAt[0]! + timeout - (performance.timeOrigin + performance.now());
+      if (wait <= 0) {
+        this.#abort(task, runTimeoutError(timeout));
         return;
       }
     }
+    task.timer = setTimeout(() => this.#checkRunTime(task, timeout), Math.max(1, wait));
+  }
+
+  /** For `queueTimeout`: the call has not started (in the pool's queue, or queued on a worker). */
+  #waiting(task: PoolTask): boolean {
+    const w = task.worker as PoolWorker | undefined;
+    return w === undefined || task.seq >= Atomics.load(w.ctrl, CTRL_STARTED);
+  }
+
+  /**
+   * Abort a call: its future rejects with `reason` now (as the contract says, even if the
+   * task then returns a value). A call still in the pool's queue never runs (#send skips
+   * it). A call on a worker is told so (H_ABORT): if it has not started it never will; if it
+   * runs, its `currentSignal()` aborts, and it has `grace` ms to return by itself — then its
+   * worker is kept, and no thread is started for it — before the worker is stopped and
+   * replaced (the calls queued behind it go to other workers).
+   */
+  #abort(task: PoolTask, reason: unknown, grace = task.limits?.grace ?? DEFAULT_GRACE): void {
+    if (task.done()) return;
+    const w = task.worker as PoolWorker | undefined;
+    if (w !== undefined && task.seq < Atomics.load(w.ctrl, CTRL_FINISHED)) return; // finished: its result is on its way
     if (task.state === "pending") task.setRunningOrNotifyCancel();
     this.#failed++;
+    task.abortReason = reason;
     task.setException(reason);
+    if (w === undefined || w.state !== "ready") return; // in the queue, or its worker is already going
+    try {
+      w.handle.post([H_ABORT, task.seq, serializeError(reason)]);
+    } catch {
+      w.handle.post([H_ABORT, task.seq, serializeError(String(reason))]);
+    }
+    if (grace === 0) {
+      if (task.seq < Atomics.load(w.ctrl, CTRL_STARTED)) this.#stop(w);
+      else this.#graceOver(task, w, 0); // not started: it is skipped when its turn comes
+      return;
+    }
+    if (grace !== Infinity) this.#graceOver(task, w, grace);
+  }
+
+  #graceOver(task: PoolTask, w: PoolWorker, grace: number): void {
+    const check = (): void => {
+      // Its result came back (task.worker is cleared then), or the worker is already going.
+      if (task.worker !== w || w.state !== "ready") return;
+      if (task.seq < Atomics.load(w.ctrl, CTRL_FINISHED)) return;
+      // Not started yet (a call ahead of it still runs): it will be skipped; look again later.
+      if (task.seq >= Atomics.load(w.ctrl, CTRL_STARTED)) setTimeout(check, Math.max(grace, 10));
+      else this.#stop(w);
+    };
+    setTimeout(check, grace);
   }
 
   #checkDone(): void {

@@ -1,2 +1,3 @@
 export { runWorker } from "./runner.js";
 export type { WorkerPort } from "./port.js";
+export { registerAsyncContext, type AsyncContext, type CallContext } from "../context.js";

@@ -3,6 +3,7 @@
 import {
   CTRL_FINISHED,
   CTRL_STARTED,
+  H_ABORT,
   H_BATCH,
   H_INIT,
   OP_CALL,
@@ -15,14 +16,27 @@ import {
   W_READY,
   W_RESULTS,
   W_UNCAUGHT,
+  deserializeError,
   serializeError,
+  startedAtView,
+  type SerializedError,
   type TaskSpec,
 } from "../protocol.js";
+import { currentSignal, setCurrentCall } from "../context.js";
+import { RunningCall } from "./call.js";
 import { capturedVariableError } from "../tasks.js";
 import { loadExport } from "./modules.js";
 import type { WorkerPort } from "./port.js";
 
 type Fn = (...args: unknown[]) => unknown;
+
+/**
+ * A function sent by source, compiled here. `currentSignal` is in its scope by that name (a
+ * parameter of the wrapper), so a function task can call it without importing anything.
+ */
+function compile(source: string): Fn {
+  return new Function("currentSignal", `return (${source});`)(currentSignal) as Fn;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
@@ -37,6 +51,13 @@ const SLOW_CALL_MS = 0.05;
 /** Runs tasks for a pool on the far side of `port`. Called once by a worker entry. */
 export function runWorker(port: WorkerPort): void {
   let ctrl: Int32Array | undefined;
+  let startedAt: Float64Array | undefined;
+  const origin = performance.timeOrigin;
+  // Calls are numbered in the order they arrive (H_ABORT names them so): `nextSeq` is the
+  // next one to start; `aborted` holds calls aborted before they started (they never run).
+  let nextSeq = 0;
+  const aborted = new Map<number, unknown>();
+  const call = new RunningCall();
   // Functions by id: compiled, imported (a promise until the import settles), or failed.
   const fns: (Fn | Promise<Fn> | { error: unknown })[] = [];
   const fromSource: boolean[] = [];
@@ -70,7 +91,7 @@ export function runWorker(port: WorkerPort): void {
     if (op === OP_FUNCTION) {
       fromSource[id] = true;
       try {
-        fns[id] = new Function(`return (${a as string});`)() as Fn;
+        fns[id] = compile(a as string);
       } catch (error) {
         fns[id] = { error };
       }
@@ -94,6 +115,8 @@ export function runWorker(port: WorkerPort): void {
 
   function finishCall(status: number, value: unknown, started: number): void {
     const ms = performance.now() - started;
+    call.finish();
+    setCurrentCall(undefined);
     avgMs = avgMs * 0.8 + ms * 0.2;
     Atomics.add(ctrl!, CTRL_FINISHED, 1);
     out.push(status, value, ms);
@@ -141,8 +164,20 @@ export function runWorker(port: WorkerPort): void {
         return;
       }
       head += 3;
+      const seq = nextSeq++;
       const started = performance.now();
+      if (aborted.size > 0 && aborted.has(seq)) {
+        // Aborted before it started: it never runs. Its future is settled already.
+        const reason = serializeError(aborted.get(seq));
+        aborted.delete(seq);
+        Atomics.add(ctrl!, CTRL_STARTED, 1);
+        finishCall(op === OP_CHUNK ? S_CHUNK_ERROR : S_ERROR, op === OP_CHUNK ? [[], reason] : reason, started);
+        continue;
+      }
+      startedAt![0] = origin + started;
       Atomics.add(ctrl!, CTRL_STARTED, 1);
+      call.start(seq);
+      setCurrentCall(call);
       if (typeof fn !== "function") {
         const error = fn === undefined ? new Error(`task function ${id} was never defined`) : fn.error;
         finishCall(op === OP_CHUNK ? S_CHUNK_ERROR : S_ERROR, op === OP_CHUNK ? [[], fail(id, error)] : fail(id, error), started);
@@ -207,9 +242,16 @@ export function runWorker(port: WorkerPort): void {
     if (!running) drain();
   }
 
+  // The running call hears it through currentSignal(); a call not yet started is skipped when
+  // its turn comes; a finished one is left alone.
+  function onAbort(seq: number, reason: unknown): void {
+    if (seq === call.seq) call.abort(reason);
+    else if (seq >= nextSeq) aborted.set(seq, reason);
+  }
+
   async function init(spec: TaskSpec | null, args: unknown[]): Promise<void> {
     if (spec === null) return;
-    const fn = "source" in spec ? (new Function(`return (${spec.source});`)() as Fn) : await loadExport(spec.url, spec.name);
+    const fn = "source" in spec ? compile(spec.source) : await loadExport(spec.url, spec.name);
     await fn(...args);
   }
 
@@ -217,8 +259,11 @@ export function runWorker(port: WorkerPort): void {
     const message = data as unknown[];
     if (message[0] === H_BATCH) {
       onBatch(message);
+    } else if (message[0] === H_ABORT) {
+      onAbort(message[1] as number, deserializeError(message[2] as SerializedError));
     } else if (message[0] === H_INIT) {
       ctrl = message[1] as Int32Array;
+      startedAt = startedAtView(ctrl);
       init(message[2] as TaskSpec | null, (message[3] as unknown[]) ?? []).then(
         () => port.post([W_READY]),
         (error: unknown) => port.post([W_INIT_FAILED, serializeError(error)]),

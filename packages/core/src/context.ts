@@ -1,0 +1,71 @@
+// currentSignal(): the running call's AbortSignal, read from inside the task.
+//
+// "Which call is running" survives an `await` only through an async context, and core
+// names no runtime, so it cannot import node:async_hooks. The contract is the same as
+// pool/adapter.ts's: each adapter package (node, bun, deno — all three have
+// `node:async_hooks`' AsyncLocalStorage) registers one when it loads, on the host side and
+// in its worker entry. Without one, an executor still sets `current` around the synchronous
+// part of each call, so a signal read before the task's first `await` is right everywhere.
+//
+// The state lives on globalThis under a registered symbol, not in this module: a task module
+// that imports a second copy of core (another path to the same package) must still see the
+// call its worker is running.
+
+/** What an adapter registers: AsyncLocalStorage's `run` and `getStore`, nothing more. */
+export interface AsyncContext {
+  run<R, A extends unknown[]>(store: CallContext, fn: (...args: A) => R, ...args: A): R;
+  getStore(): CallContext | undefined;
+}
+
+/** What an executor knows of a running call: its signal, made on first use. */
+export interface CallContext {
+  readonly signal: AbortSignal;
+}
+
+interface ContextState {
+  hook: AsyncContext | undefined;
+  current: CallContext | undefined;
+}
+
+const KEY = Symbol.for("@concurrent/futures:context");
+
+function state(): ContextState {
+  const g = globalThis as { [KEY]?: ContextState };
+  return (g[KEY] ??= { hook: undefined, current: undefined });
+}
+
+const shared = state();
+
+/** Called by an adapter when it loads (host side and worker entry). The first one wins. */
+export function registerAsyncContext(hook: AsyncContext): void {
+  shared.hook ??= hook;
+}
+
+/** @internal The registered async context, if any. */
+export function asyncContext(): AsyncContext | undefined {
+  return shared.hook;
+}
+
+/**
+ * @internal Make `call` the current one until the next {@link setCurrentCall}; returns the
+ * one it replaces, for the caller to put back.
+ */
+export function setCurrentCall(call: CallContext | undefined): CallContext | undefined {
+  const previous = shared.current;
+  shared.current = call;
+  return previous;
+}
+
+/**
+ * The running call's `AbortSignal`, inside a task on any executor: it aborts when the
+ * caller's `signal` aborts, the call's run-time `timeout` runs out, or the pool is
+ * terminated. A task that sees it abort should clean up and return (within `grace`).
+ * @throws {TypeError} outside a task.
+ */
+export function currentSignal(): AbortSignal {
+  const call = shared.hook?.getStore() ?? shared.current;
+  if (call === undefined) {
+    throw new TypeError("currentSignal() was called outside a task: only a function running on an executor has a current signal");
+  }
+  return call.signal;
+}

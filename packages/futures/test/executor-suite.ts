@@ -19,6 +19,7 @@ import {
   FuturesError,
   ShutdownError,
   TimeoutError,
+  currentSignal,
   wait,
   type Executor,
 } from "@concurrent/futures";
@@ -92,6 +93,29 @@ const inverse = (x: number) => {
 };
 const fail = (message: string) => {
   throw new RangeError(message);
+};
+
+// Cancellation tasks (self-contained: on a worker pool `currentSignal` is the worker's, by
+// name). `honour` raises a[1] when it starts, loops on small awaits until its signal
+// aborts, then cleans up: a[2] = 1, a[3] = 1 if the signal's reason is an Error with the
+// code it expects (so the task saw the same reason as its caller). It returns a value,
+// which its aborted future must NOT take.
+const honour = async (sab: SharedArrayBuffer, code: string): Promise<string> => {
+  const a = new Int32Array(sab);
+  Atomics.store(a, 1, 1);
+  const signal = currentSignal();
+  while (!currentSignal().aborted) await new Promise((resolve) => setTimeout(resolve, 2));
+  // The same signal after the awaits, and its reason is the caller's.
+  if (currentSignal() === signal && (signal.reason as { code?: unknown })?.code === code) Atomics.store(a, 3, 1);
+  Atomics.store(a, 2, 1);
+  return "cleaned up";
+};
+/** A random id, fixed for the life of the thread (worker) that runs it. */
+const threadTag = (): number => ((globalThis as { __suiteTag?: number }).__suiteTag ??= Math.random());
+/** Raises a[0] and returns what it was given; to see whether a call ran. */
+const markRan = (sab: SharedArrayBuffer, value: string): string => {
+  Atomics.store(new Int32Array(sab), 0, 1);
+  return value;
 };
 
 /** Poll until cond() holds; a hang guard, not a timing assertion. */
@@ -799,31 +823,95 @@ export function executorSuite(name: string, make: (options?: SuiteExecutorOption
     );
   });
 
-  test(`${name}: submitWith timeout rejects a call not done in time with TimeoutError`, () => {
+  test(`${name}: submitWith timeout is run time: a running call past it rejects with TimeoutError; queueTimeout rejects a call that waited too long, which never runs`, () => {
     const g = gate();
+    const ran = new SharedArrayBuffer(4);
     return using(
       { maxWorkers: 1 },
       async (ex) => {
-        const running = ex.submitWith({ timeout: 20 }, gated, g.sab, 0);
-        const queued = ex.submitWith({ timeout: 20 }, gated, g.sab, 1);
+        // gated ignores its signal: grace 0 stops it at once on a worker pool (the async pool
+        // cannot stop it: it keeps its slot until the gate opens).
+        const running = ex.submitWith({ timeout: 20, grace: 0 }, gated, g.sab, 0);
+        const queued = ex.submitWith({ queueTimeout: 20 }, markRan, ran, "queued");
         await assert.rejects(running.result(), isCode("ERR_TIMEOUT"));
         await assert.rejects(queued.result(), isCode("ERR_TIMEOUT"));
         g.open();
-        assert.equal(await ex.submitWith({ timeout: 60_000 }, pow, 2, 2), 4);
+        assert.equal(await ex.submitWith({ timeout: 60_000, queueTimeout: 60_000 }, pow, 2, 2), 4);
         await ex.shutdown();
-        assert.equal(g.flag(1), 0, "the queued call never ran");
+        assert.equal(Atomics.load(new Int32Array(ran), 0), 0, "the call past its queueTimeout never ran");
+        const s = ex.stats();
+        assert.equal(s.failed, 2, JSON.stringify(s));
       },
       [g],
     );
   });
 
+  test(`${name}: a call queued behind a long one, with a timeout shorter than its wait but longer than its run, completes (piscina #869)`, () => {
+    const g = gate();
+    return using(
+      { maxWorkers: 1 },
+      async (ex) => {
+        const long = ex.submit(gated, g.sab, 0);
+        await until(() => g.flag(0) === 1, "the long call to start");
+        const short = ex.submitWith({ timeout: 100 }, pow, 3, 2);
+        await sleep(300); // it waits three times its timeout
+        assert.equal(short.state, "pending");
+        g.open();
+        assert.equal(await long, 0);
+        assert.equal(await short, 9);
+      },
+      [g],
+    );
+  });
+
+  for (const how of ["its signal aborts", "its run-time timeout passes"] as const) {
+    test(`${name}: a task that honours currentSignal() stops when ${how}: its future rejects with the reason although it returned a value, it cleaned up, and it ran on the same thread afterwards`, () =>
+      using({ maxWorkers: 1 }, async (ex) => {
+        const before = await ex.submit(threadTag);
+        const sab = new SharedArrayBuffer(16);
+        const a = new Int32Array(sab);
+        const controller = new AbortController();
+        const reason = Object.assign(new Error("the caller gave up"), { code: "E_CALLER" });
+        const f =
+          how === "its signal aborts"
+            ? ex.submitWith({ signal: controller.signal }, honour, sab, "E_CALLER")
+            : ex.submitWith({ timeout: 30 }, honour, sab, "ERR_TIMEOUT");
+        await until(() => Atomics.load(a, 1) === 1, "the task to start");
+        if (how === "its signal aborts") controller.abort(reason);
+        const error = await f.exception();
+        if (how === "its signal aborts") assert.equal(error, reason);
+        else assert.ok(isCode("ERR_TIMEOUT")(error), `got ${String(error)}`);
+        await until(() => Atomics.load(a, 2) === 1, "the task's cleanup");
+        assert.equal(Atomics.load(a, 3), 1, "the task saw the same signal after its awaits, with the caller's reason");
+        assert.equal(await ex.submit(threadTag), before, "the same worker ran the next call (no respawn)");
+        const s = ex.stats();
+        assert.equal(s.failed, 1, JSON.stringify(s));
+        assert.equal(s.completed, 2, JSON.stringify(s));
+      }));
+  }
+
+  test(`${name}: submitWith a queueTimeout or timeout that is not reached leaves the call alone`, () =>
+    using({ maxWorkers: 2 }, async (ex) => {
+      const fs = Array.from({ length: 20 }, (_, i) => ex.submitWith({ timeout: 60_000, queueTimeout: 60_000, grace: 5 }, sleepThen, 1, i));
+      assert.deepEqual(await Promise.all(fs), Array.from({ length: 20 }, (_, i) => i));
+    }));
+
   test(`${name}: submitWith with bad options throws a TypeError/RangeError and submits nothing`, () => {
     const g = gate();
     return using(undefined, async (ex) => {
-      await throwsOrRejects(() => ex.submitWith({ timeout: -1 }, markItem, [g.sab, 0]), badArg(RangeError, /timeout/), "timeout -1");
-      await throwsOrRejects(() => ex.submitWith({ timeout: NaN }, markItem, [g.sab, 1]), badArg(RangeError, /timeout/), "timeout NaN");
-      await throwsOrRejects(() => ex.submitWith({ signal: "no" as never }, markItem, [g.sab, 2]), badArg(TypeError, /signal/), "signal");
-      await throwsOrRejects(() => ex.submitWith({ timout: 1 } as never, markItem, [g.sab, 3]), badArg(TypeError, /timout/), "unknown option");
+      let i = 0;
+      for (const option of ["timeout", "queueTimeout", "grace"]) {
+        for (const [value, type] of [[-1, RangeError], [NaN, RangeError], ["5", TypeError], [null, TypeError]] as const) {
+          await throwsOrRejects(
+            () => ex.submitWith({ [option]: value }, markItem, [g.sab, i++]),
+            badArg(type, new RegExp(`\\b${option}\\b`)),
+            `${option} ${String(value)}`,
+          );
+        }
+      }
+      await throwsOrRejects(() => ex.submitWith({ signal: "no" as never }, markItem, [g.sab, i++]), badArg(TypeError, /signal/), "signal");
+      await throwsOrRejects(() => ex.submitWith({ timout: 1 } as never, markItem, [g.sab, i++]), badArg(TypeError, /timout/), "unknown option");
+      assert.equal(await ex.submit(pow, 2, 5), 32, "the executor carries on");
       await ex.shutdown();
       assert.equal(g.started(), 0, "no call was submitted");
     });

@@ -8,6 +8,7 @@ import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } f
 import type { Redis } from "ioredis";
 import {
   abortOn,
+  armRunTimeout,
   checkSubmitOptions,
   ChunkError,
   Executor,
@@ -73,6 +74,9 @@ interface Entry {
   missing: number;
   /** Cancelled or aborted here: the job must not run. */
   abandoned?: boolean;
+  /** submitWith's run-time timeout (armed when the job turns active) and how to abort the call. */
+  timeout?: number;
+  abort?: (reason: unknown) => void;
 }
 
 const STALLED = /stalled more than allowable limit/;
@@ -196,21 +200,29 @@ export class QueueExecutor extends Executor {
   }
 
   /**
-   * `submit` with per-call options. `signal` / `timeout` reject the future with the reason;
-   * a job still waiting is removed, one already running finishes on its worker and its
-   * result is dropped. `transfer` is accepted and ignored (values are always copied).
+   * `submit` with per-call options. `signal`, `timeout` (run time, from when a worker takes
+   * the job) and `queueTimeout` (time waiting in the queue) reject the future with the
+   * reason; a job still waiting is removed, one already running finishes on its worker and
+   * its result is dropped. `transfer` is accepted and ignored (values are always copied).
    */
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): QueueFuture<Awaited<R>> {
     checkSubmitOptions(options);
     const future = this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
-    abortOn(future, options, (reason) => {
+    const abort = (reason: unknown): void => {
       if (future.done()) return;
       const entry = this.#jobs.get(future.jobId);
       if (entry) this.#stats.failed++;
+      if (future.state === "pending") future.setRunningOrNotifyCancel();
       future.setException(reason);
       // Still in the batch: #flush skips it. In Redis: take it out (0 if a worker holds it).
       if (entry) void this.#remove(entry);
-    });
+    };
+    const entry = this.#jobs.get(future.jobId);
+    if (entry && options.timeout !== undefined) {
+      entry.timeout = options.timeout;
+      entry.abort = abort;
+    }
+    abortOn(future, options, abort);
     return future;
   }
 
@@ -334,6 +346,7 @@ export class QueueExecutor extends Executor {
     if (entry.future.setRunningOrNotifyCancel()) {
       entry.started = performance.now();
       this.#waitTime.record(entry.started - entry.submitted);
+      if (entry.abort) armRunTimeout(entry.future, entry.timeout, entry.abort);
     }
   }
 

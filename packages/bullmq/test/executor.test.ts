@@ -403,7 +403,7 @@ test("asCompleted and wait take queue futures mixed with another executor's", as
   await w.close();
 });
 
-test("submitWith: signal and timeout reject the future with the reason; a waiting job is removed", async () => {
+test("submitWith: signal and queueTimeout reject the future with the reason; a waiting job is removed", async () => {
   const queue = queueName("submit-with");
   const ex = await executor(queue);
   const file = tempFile("marks");
@@ -412,7 +412,7 @@ test("submitWith: signal and timeout reject the future with the reason; a waitin
   await sleep(50);
   controller.abort(new Error("stop"));
   assert.equal(((await aborted.exception()) as Error).message, "stop");
-  const timed = ex.submitWith({ timeout: 50 }, tasks.mark, file, "timed out");
+  const timed = ex.submitWith({ queueTimeout: 50 }, tasks.mark, file, "timed out");
   assert.ok((await timed.exception()) instanceof TimeoutError);
   const q = await bullQueue(queue);
   await until(async () => (await q.getJob(aborted.jobId)) === undefined && (await q.getJob(timed.jobId)) === undefined, "both jobs removed");

@@ -6,7 +6,8 @@ import { defaultCpuCount } from "./runtime.js";
 import { SampleWindow, type ExecutorStats } from "./stats.js";
 import { abortOn, armRunTimeout, checkSubmitOptions } from "./submit-options.js";
 import { asyncContext, setCurrentCall, type CallContext } from "./context.js";
-import { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
+import { createLimit, autoLimitDefaults, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
+import { checkKey, KeyedQueue, resolveKeyOptions, type KeyState, type KeyStats } from "./keys/index.js";
 import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
 
 /** Options of {@link AsyncPoolExecutor}. */
@@ -18,15 +19,43 @@ export interface AsyncPoolOptions {
    * @default Math.min(32, cpus + 4), Python's ThreadPoolExecutor default
    */
   maxWorkers?: number | "auto";
-  /** Bounds and algorithm of `maxWorkers: "auto"`. @default { initial: 4, min: 1, max: 1000, algorithm: "gradient" } */
+  /** Bounds and algorithm of `maxWorkers: "auto"` and `perKey: "auto"`. @default { initial: 4, min: 1, max: 1000, algorithm: "gradient" } */
   autoLimit?: AutoLimitOptions;
+  /**
+   * A limit per key, inside `maxWorkers`: a call's key is `submitWith({ key })`'s, `map`'s
+   * `{ key }`, or `keyOf(...args)`; calls without one share the key `""`. A number fixes
+   * each key's in-flight limit; `"auto"` gives each key its own adaptive limit (see
+   * `maxWorkers`), so one slow downstream cannot take a healthy one's slots. When
+   * `maxWorkers` holds calls back, keys take turns (round-robin, one call per turn). With
+   * both `"auto"`, the keys adapt and `maxWorkers` is a ceiling of `autoLimit.max`.
+   * @default undefined (one limit for every call)
+   */
+  perKey?: number | "auto";
+  /** With `perKey`: the key of a call that gives none, from its arguments (e.g. a URL's host). */
+  keyOf?: (...args: never[]) => string;
+  /** With `perKey`: ms a key without calls is remembered (with what its limit learned). @default 60000 */
+  keyIdleTimeout?: number;
+  /** With `perKey`: the most keys without calls remembered at once; the longest idle go first. @default 1000 */
+  maxIdleKeys?: number;
   /** Runs once, before the first call; if it throws, the executor is broken. */
   initializer?: (...args: never[]) => unknown;
   /** Arguments for `initializer`. @default [] */
   initArgs?: readonly unknown[];
 }
 
-const OPTIONS = ["maxWorkers", "autoLimit", "initializer", "initArgs"];
+const OPTIONS = ["maxWorkers", "autoLimit", "initializer", "initArgs", "perKey", "keyOf", "keyIdleTimeout", "maxIdleKeys"];
+
+/** `submitWith` options of {@link AsyncPoolExecutor}: the common ones, and a `key` with `perKey`. */
+export interface AsyncPoolSubmitOptions extends SubmitOptions {
+  /** The key this call counts against (`perKey`); calls without one share the key `""`. */
+  key?: string;
+}
+
+/** `stats()` of {@link AsyncPoolExecutor}: with `perKey`, also each key's figures. */
+export interface AsyncPoolStats extends ExecutorStats {
+  /** With `perKey`: every key remembered now (with calls, or idle and not yet forgotten). */
+  keys?: Record<string, KeyStats>;
+}
 
 /** How often the auto-mode watchdog looks for a stalled downstream, ms. */
 const WATCHDOG_MS = 50;
@@ -54,7 +83,10 @@ class AsyncTask<R> extends Future<R> implements CallContext {
     super();
   }
   startedAt = 0;
-  /** Calls in flight when this one started, itself included (for the adaptive limit). */
+  /**
+   * Calls in flight when this one started, itself included, for the adaptive limit: the
+   * pool's, or with perKey its key's (see KeyedQueue.start).
+   */
   inFlightAtStart = 0;
   /** submitWith's options (its run-time timeout is armed when the call starts). */
   limits: SubmitOptions | undefined = undefined;
@@ -83,6 +115,8 @@ class AsyncTask<R> extends Future<R> implements CallContext {
     this.setException(reason);
     this.#controller?.abort(reason);
   }
+  /** With perKey: this call's key (set by KeyedQueue.push). */
+  key: KeyState<AsyncTask<unknown>> | undefined = undefined;
 }
 
 /**
@@ -93,7 +127,11 @@ class AsyncTask<R> extends Future<R> implements CallContext {
 export class AsyncPoolExecutor extends Executor {
   #limit: number;
   readonly #auto: ConcurrencyLimit | undefined;
-  readonly #queue = new Queue<AsyncTask<unknown>>();
+  readonly #queue: Queue<AsyncTask<unknown>> | KeyedQueue<AsyncTask<unknown>>;
+  /** With perKey: the same object as #queue. Without, undefined, and nothing per call looks up a key. */
+  readonly #keys: KeyedQueue<AsyncTask<unknown>> | undefined;
+  /** A watchdog runs while calls are in flight: maxWorkers or perKey is "auto". */
+  readonly #watched: boolean;
   #inFlight = 0;
   #completed = 0;
   #failed = 0;
@@ -126,8 +164,10 @@ export class AsyncPoolExecutor extends Executor {
     const now = performance.now();
     // Fired late: this thread was busy, and finished calls may be waiting to be heard.
     if (now - this.#watchdogDue < WATCHDOG_MS / 2) {
-      this.#auto!.onStall(now, now - this.#lastProgress);
-      this.#limit = this.#auto!.limit;
+      if (this.#auto !== undefined) {
+        this.#auto.onStall(now, now - this.#lastProgress);
+        this.#limit = this.#auto.limit;
+      } else this.#keys!.watch(now);
     }
     this.#armWatchdog(now);
   };
@@ -136,10 +176,18 @@ export class AsyncPoolExecutor extends Executor {
     super();
     checkOptions(options, OPTIONS, "AsyncPoolExecutor");
     const maxWorkers = options?.maxWorkers ?? Math.min(32, defaultCpuCount() + 4);
-    if (options?.autoLimit !== undefined && maxWorkers !== "auto") {
-      throw new TypeError('AsyncPoolExecutor autoLimit applies only with maxWorkers: "auto"');
+    const keys = resolveKeyOptions(options);
+    const keysAdapt = keys?.perKey === "auto";
+    if (options?.autoLimit !== undefined && maxWorkers !== "auto" && !keysAdapt) {
+      throw new TypeError('AsyncPoolExecutor autoLimit applies only with maxWorkers: "auto" or perKey: "auto"');
     }
-    if (maxWorkers === "auto") {
+    if (keysAdapt) validateAutoLimitOptions(options?.autoLimit);
+    if (maxWorkers === "auto" && keysAdapt) {
+      // One adaptive layer: each key learns its own downstream. An overall limit fed by every
+      // key's latency would read one slow key as overload of all (see keys/scheduler.ts).
+      this.#auto = undefined;
+      this.#limit = options?.autoLimit?.max ?? autoLimitDefaults.max;
+    } else if (maxWorkers === "auto") {
       validateAutoLimitOptions(options?.autoLimit);
       this.#auto = createLimit(options?.autoLimit);
       this.#limit = this.#auto.limit;
@@ -158,6 +206,9 @@ export class AsyncPoolExecutor extends Executor {
     this.#initializer = options?.initializer as ((...args: unknown[]) => unknown) | undefined;
     this.#initArgs = options?.initArgs ?? [];
     this.#init = this.#initializer ? "pending" : "none";
+    this.#keys = keys === undefined ? undefined : new KeyedQueue<AsyncTask<unknown>>(keys, options?.autoLimit);
+    this.#queue = this.#keys ?? new Queue<AsyncTask<unknown>>();
+    this.#watched = this.#auto !== undefined || keysAdapt;
   }
 
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
@@ -165,12 +216,14 @@ export class AsyncPoolExecutor extends Executor {
     if (typeof fn !== "function") {
       throw new TypeError(`AsyncPoolExecutor.submit expects a function, got ${describeValue(fn)}`);
     }
-    return this.#enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()));
+    const key = this.#keys === undefined ? "" : this.#keys.keyOf(args);
+    return this.#enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()), key);
   }
 
-  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    checkSubmitOptions(options);
-    const task = this.submit(fn, ...args) as AsyncTask<Awaited<R>>;
+  submitWith<A extends unknown[], R>(options: AsyncPoolSubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    const key = this.#keyIn(options);
+    checkSubmitOptions(options !== null && typeof options === "object" && "key" in options ? withoutKey(options) : options);
+    const task = (key === undefined ? this.submit(fn, ...args) : this.#submitKeyed(key, fn, args)) as AsyncTask<Awaited<R>>;
     task.limits = options;
     abortOn(task, options, (reason) => task.abort(reason));
     return task;
@@ -196,8 +249,8 @@ export class AsyncPoolExecutor extends Executor {
     return 1;
   }
 
-  stats(): ExecutorStats {
-    return {
+  stats(): AsyncPoolStats {
+    const stats: AsyncPoolStats = {
       limit: this.#limit,
       inFlight: this.#inFlight,
       queued: this.#queue.size,
@@ -207,15 +260,36 @@ export class AsyncPoolExecutor extends Executor {
       runTime: this.#runTime.percentiles(),
       waitTime: this.#waitTime.percentiles(),
     };
+    if (this.#keys !== undefined) stats.keys = this.#keys.stats();
+    return stats;
   }
 
-  #enqueue<R>(task: AsyncTask<R>): Future<R> {
+  /** submitWith's `key`: undefined if not given; a TypeError if not a string or without perKey. */
+  #keyIn(options: AsyncPoolSubmitOptions): string | undefined {
+    if (options === null || typeof options !== "object" || !("key" in options)) return undefined;
+    const key = options.key;
+    if (key === undefined) return undefined;
+    checkKey(key, "submitWith key");
+    if (this.#keys === undefined) throw new TypeError("submitWith key applies only to an AsyncPoolExecutor with perKey");
+    return key;
+  }
+
+  #submitKeyed<A extends unknown[], R>(key: string, fn: (...args: A) => R, args: A): Future<Awaited<R>> {
+    if (this.#shutdown) throw new ShutdownError();
+    if (typeof fn !== "function") {
+      throw new TypeError(`AsyncPoolExecutor.submitWith expects a function, got ${describeValue(fn)}`);
+    }
+    return this.#enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()), key);
+  }
+
+  #enqueue<R>(task: AsyncTask<R>, key: string): Future<R> {
     if (this.#broken) {
       task.setException(this.#broken);
       this.#failed++;
       return task;
     }
-    this.#queue.push(task as AsyncTask<unknown>);
+    if (this.#keys === undefined) (this.#queue as Queue<AsyncTask<unknown>>).push(task as AsyncTask<unknown>);
+    else this.#keys.push(task as AsyncTask<unknown>, key);
     // Start calls on a microtask, never inside submit: the caller gets a pending future
     // it can still cancel, and everything submitted in one turn is started in one pass.
     if (!this.#scheduled) {
@@ -255,7 +329,8 @@ export class AsyncPoolExecutor extends Executor {
   #start(task: AsyncTask<unknown>): void {
     task.inFlightAtStart = ++this.#inFlight;
     task.startedAt = performance.now();
-    if (this.#auto !== undefined && this.#watchdog === undefined) {
+    if (this.#keys !== undefined) task.inFlightAtStart = this.#keys.start(task, task.startedAt, task.inFlightAtStart);
+    if (this.#watched && this.#watchdog === undefined) {
       this.#lastProgress = task.startedAt;
       this.#armWatchdog(task.startedAt);
     }
@@ -292,6 +367,7 @@ export class AsyncPoolExecutor extends Executor {
       this.#limit = this.#auto.limit;
       this.#lastProgress = now;
     }
+    if (this.#keys !== undefined) this.#keys.finish(task, now, now - task.startedAt, failed, failed || task.done(), task.inFlightAtStart);
     if (task.done()) {
       this.#failed++; // aborted by submitWith: its future already holds the reason
       return;
@@ -362,4 +438,10 @@ export class AsyncPoolExecutor extends Executor {
       this.#resolveIdle = undefined;
     }
   }
+}
+
+/** submitWith's options without `key`, for the checks every executor shares. */
+function withoutKey(options: AsyncPoolSubmitOptions): SubmitOptions {
+  const { key: _key, ...rest } = options;
+  return rest;
 }

@@ -19,6 +19,8 @@ export interface MapOptions {
    * @default Infinity (every item is scheduled at once, as in Python)
    */
   buffersize?: number;
+  /** `AsyncPoolExecutor` with `perKey`: the key every call of this map counts against. @default none (`keyOf`, else the default key) */
+  key?: string;
 }
 
 /** Options of {@link Executor.shutdown}. */

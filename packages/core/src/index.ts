@@ -4,7 +4,8 @@ export { FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen } from
 export { asCompleted, type AsCompletedOptions, type FutureIterator, type FutureIteratorObject } from "./as-completed.js";
 export { wait, type WaitOptions, type WaitResult } from "./wait.js";
 export { Executor, ChunkError, type MapOptions, type ShutdownOptions, type SubmitOptions, type Task } from "./executor.js";
-export { AsyncPoolExecutor, type AsyncPoolOptions } from "./async-pool.js";
+export { AsyncPoolExecutor, type AsyncPoolOptions, type AsyncPoolStats, type AsyncPoolSubmitOptions } from "./async-pool.js";
+export type { KeyStats } from "./keys/index.js";
 export { taskModule, isModuleTask, functionSource, capturedVariableError, type ModuleTask, type TaskModule } from "./tasks.js";
 export type { ExecutorStats, Percentiles } from "./stats.js";
 export { registerCpuCount } from "./runtime.js";

@@ -1,7 +1,8 @@
 import { CancelledError, TimeoutError } from "./errors.js";
-import { ChunkError, type Executor, type MapOptions, type Task } from "./executor.js";
+import { ChunkError, type Executor, type MapOptions, type SubmitOptions, type Task } from "./executor.js";
 import { Future, hasFailed, resultOf } from "./future.js";
 import { Queue } from "./queue.js";
+import { checkKey } from "./keys/options.js";
 import { checkInteger, checkOptions, checkTimeout } from "./validate.js";
 
 type AnyIterator<T> = Iterator<T> | AsyncIterator<T>;
@@ -24,6 +25,8 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
   readonly #buffersize: number;
   readonly #deadline: number;
   readonly #timeout: number;
+  /** `{ key }` when map was given one: every call goes through submitWith with it. */
+  readonly #with: { key: string } | undefined;
   // One future per task: a call's value, or (chunked) an array of values.
   readonly #slots = new Queue<Future<unknown>>();
   #source: AnyIterator<T> | undefined;
@@ -43,7 +46,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
   #first = true;
 
   constructor(executor: Executor, fn: Task<[T], unknown>, items: Iterable<T> | AsyncIterable<T>, options: MapOptions | undefined) {
-    checkOptions(options, ["timeout", "chunksize", "buffersize"], "map");
+    checkOptions(options, ["timeout", "chunksize", "buffersize", "key"], "map");
     if (typeof fn !== "function" && (typeof fn !== "object" || fn === null)) {
       throw new TypeError(`map: fn must be a function or a module task, got ${String(fn)}`);
     }
@@ -52,6 +55,8 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
     if (options?.chunksize !== undefined) checkInteger(options.chunksize, "map chunksize", 1);
     const buffersize = options?.buffersize ?? Infinity;
     if (buffersize !== Infinity) checkInteger(buffersize, "map buffersize", 1);
+    if (options?.key !== undefined) checkKey(options.key, "map key");
+    this.#with = options?.key === undefined ? undefined : { key: options.key };
     this.#executor = executor;
     this.#fn = fn;
     this.#timeout = timeout;
@@ -67,6 +72,9 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
       throw new TypeError("map: items must be an iterable or an async iterable");
     }
     this.#chunksize = executor._chunksize(items, options?.chunksize, fn as Task<[unknown], unknown>);
+    if (this.#with !== undefined && this.#chunksize > 1) {
+      throw new TypeError("map key applies only to AsyncPoolExecutor with perKey (calls sent in chunks have no key)");
+    }
     if (this.#async) void this.#pump();
     else this.#fill();
   }
@@ -191,7 +199,9 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
       slot =
         this.#chunksize > 1
           ? this.#executor._submitChunk(this.#fn as Task<[unknown], unknown>, chunk)
-          : this.#executor.submit(this.#fn, chunk[0] as T);
+          : this.#with === undefined
+            ? this.#executor.submit(this.#fn, chunk[0] as T)
+            : this.#executor.submitWith(this.#with as SubmitOptions, this.#fn, chunk[0] as T);
     } catch (error) {
       // The first call failing to schedule (ShutdownError, a task that is not a function)
       // fails the map call itself, as in Python; a later one is thrown where its result

@@ -41,19 +41,29 @@ export interface WorkerPoolStats extends ExecutorStats {
 }
 
 /**
- * A fixed-size ring of recent samples: recording is two stores, no allocation;
- * percentiles are computed (on a sorted copy) only when asked.
+ * A fixed-size ring of recent samples: recording is two stores, no allocation once full;
+ * percentiles are computed (on a sorted copy) only when asked. It starts small and doubles
+ * up to `size`, so a window that sees a few samples (a per-key window of a key called
+ * once) stays a small on-heap array, not a full-size buffer.
  */
 export class SampleWindow {
   #samples: Float64Array;
+  readonly #size: number;
   #next = 0;
   #count = 0;
 
   constructor(size = 1024) {
-    this.#samples = new Float64Array(size);
+    this.#size = size;
+    this.#samples = new Float64Array(Math.min(8, size));
   }
 
   record(value: number): void {
+    // Not yet wrapped (next === count): grow by copying.
+    if (this.#count === this.#samples.length && this.#count < this.#size) {
+      const grown = new Float64Array(Math.min(this.#size, this.#count * 2));
+      grown.set(this.#samples);
+      this.#samples = grown;
+    }
     this.#samples[this.#next] = value;
     this.#next = (this.#next + 1) % this.#samples.length;
     if (this.#count < this.#samples.length) this.#count++;

@@ -96,13 +96,21 @@ export interface AutoLimitOptions {
 
 /** A new adaptive limit. Throws like {@link validateAutoLimitOptions} on bad options. */
 export function createLimit(options?: AutoLimitOptions): ConcurrencyLimit {
+  return limitFactory(options)();
+}
+
+/**
+ * Checks and resolves `options` once, and returns a function that makes a new limit with
+ * them: for executors that make many (one per key, with `perKey: "auto"`).
+ */
+export function limitFactory(options?: AutoLimitOptions): () => ConcurrencyLimit {
   const o = resolveAutoLimitOptions(options);
   switch (o.algorithm) {
     case "gradient":
-      return new GradientLimit(o);
+      return () => new GradientLimit(o);
     case "vegas":
-      return new VegasLimit(o);
+      return () => new VegasLimit(o);
     case "aimd":
-      return new AimdLimit(o);
+      return () => new AimdLimit(o);
   }
 }

@@ -2,3 +2,4 @@
 // processes, so it needs one host: `concurrent-test-runtimes --only node` runs this file
 // under the machine's Node alone.
 import "./suite.mjs";
+import "./bundles.mjs";

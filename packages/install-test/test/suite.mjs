@@ -1,28 +1,28 @@
-// What a user gets from `npm install @concurrent/futures`, proved from outside the repo:
-// pack every public package, install the tarballs into a fresh project in os.tmpdir() (no
-// workspace links, no path mapping), run one program there on every runtime, and type-check
-// code against the installed .d.ts with `tsc --strict`.
+// What a user gets from the README's Install section, proved from outside the repo: run its
+// `npm run pack`, check each package's `npm publish --dry-run` file list, install the
+// tarballs with its `npm install` line into a fresh project in os.tmpdir() (no workspace
+// links, no path mapping), run one program there on every runtime, and type-check code
+// against the installed .d.ts with `tsc --strict`.
 //
 // The test orchestrates the runtimes itself (child processes), so the repo runner starts it
 // on the machine's Node only.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimes } from "@concurrent/testkit/runtimes";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "../../..");
+export const repo = resolve(here, "../../..");
 const PACKAGES = ["core", "node", "bun", "deno", "futures", "bullmq"];
 const tsc = join(repo, "node_modules/typescript/bin/tsc");
 
-const work = mkdtempSync(join(tmpdir(), "concurrent-futures-install-"));
-const tarballs = join(work, "tarballs");
-const project = join(work, "project");
-mkdirSync(tarballs);
+export const work = mkdtempSync(join(tmpdir(), "concurrent-futures-install-"));
+const tarballs = join(repo, "tarballs");
+export const project = join(work, "project");
 after(() => {
   if (process.env.KEEP_INSTALL_TEST) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
@@ -30,13 +30,13 @@ after(() => {
 
 // npm, run by `npm test`, passes its own settings down as npm_config_* variables (workspace,
 // prefix, …); the user's fresh project must not inherit them.
-function cleanEnv(extra = {}) {
+export function cleanEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
   return { ...env, NO_COLOR: "1", FORCE_COLOR: "0", NO_UPDATE_NOTIFIER: "1", DENO_NO_UPDATE_CHECK: "1", ...extra };
 }
 
-function run(cmd, args, { cwd, timeout = 60_000, env = cleanEnv() } = {}) {
+export function run(cmd, args, { cwd, timeout = 60_000, env = cleanEnv() } = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -58,25 +58,40 @@ function run(cmd, args, { cwd, timeout = 60_000, env = cleanEnv() } = {}) {
   });
 }
 
-async function ok(cmd, args, options) {
+export async function ok(cmd, args, options) {
   const r = await run(cmd, args, options);
   assert.equal(r.code, 0, `${cmd} ${args.join(" ")} exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
   return r;
 }
 
+// The README's Install section is what a user reads: the test runs its words. In the clone
+// (this checkout, already installed by `npm ci`) that is `npm run pack`; in the user's project
+// it is the `npm install /path/to/concurrent-futures/tarballs/…` line, with the path put in.
+const readme = readFileSync(join(repo, "README.md"), "utf8");
+const installSection = readme.slice(readme.indexOf("\n## Install\n"), readme.indexOf("\n## ", readme.indexOf("\n## Install\n") + 1));
+const README_PATH = "/path/to/concurrent-futures";
+export const readmeInstall = installSection.match(new RegExp(`^npm install ${README_PATH}/tarballs/\\S+$`, "m"))?.[0];
+
 // Each step waits for the one before, so a failure is reported once, where it happened.
 let packed;
 const packing = (async () => {
-  const args = ["pack", "--json", "--pack-destination", tarballs];
-  for (const p of PACKAGES) args.push("--workspace", `packages/${p}`);
+  assert.match(installSection, /^npm run pack$/m, "the README's Install section says `npm run pack`");
   cpSync(join(here, "project"), project, { recursive: true });
-  const { stdout } = await ok("npm", args, { cwd: repo });
-  packed = JSON.parse(stdout);
+  // Old tarballs go first, so the ones installed below are the ones this run packed.
+  for (const f of readdirSync(tarballs)) if (f.endsWith(".tgz")) rmSync(join(tarballs, f));
+  await ok("npm", ["run", "pack"], { cwd: repo, timeout: 600_000 });
+  // `npm publish --dry-run` of each public package: what the registry would get, file by file.
+  packed = [];
+  for (const p of PACKAGES) {
+    const { stdout } = await ok("npm", ["publish", "--dry-run", "--json", "--workspace", `packages/${p}`], { cwd: repo, timeout: 120_000 });
+    const json = JSON.parse(stdout);
+    packed.push(json[`@concurrent/${p}`] ?? json);
+  }
   return packed;
 })();
 packing.catch(() => {});
 
-test("npm pack: each public package holds built ESM, .d.ts with maps to the shipped sources, README and LICENSE, and nothing else", async () => {
+test("npm run pack, npm publish --dry-run: each public package holds built ESM, .d.ts with maps to the shipped sources, README and LICENSE, and nothing else", async () => {
   const list = await packing;
   assert.deepEqual(list.map((p) => p.name).sort(), PACKAGES.map((p) => `@concurrent/${p}`).sort());
   const versions = new Set(list.map((p) => p.version));
@@ -121,14 +136,22 @@ test("npm pack: each public package holds built ESM, .d.ts with maps to the ship
 });
 
 let installed;
-const installing = (async () => {
+export const installing = (async () => {
   const list = await packing;
-  const deps = Object.fromEntries(list.map((p) => [p.name, `file:${join(tarballs, p.filename)}`]));
+  for (const p of list) assert.ok(existsSync(join(tarballs, p.filename)), `npm run pack wrote tarballs/${p.filename}`);
   writeFileSync(
     join(project, "package.json"),
-    JSON.stringify({ name: "outside-project", private: true, type: "module", dependencies: deps, devDependencies: { "@types/node": "^24.0.0" } }, null, 2),
+    JSON.stringify({ name: "outside-project", private: true, type: "module", devDependencies: { "@types/node": "^24.0.0" } }, null, 2),
   );
   await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, timeout: 120_000 });
+  // The README's line, run by bash (it uses brace expansion) with the clone's path put in.
+  assert.ok(readmeInstall, "the README's Install section has the `npm install /path/to/concurrent-futures/tarballs/…` line");
+  const line = readmeInstall.replace(README_PATH, repo);
+  const quiet = { npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_loglevel: "error" };
+  await ok("bash", ["-c", line], { cwd: project, timeout: 120_000, env: cleanEnv(quiet) });
+  // The scale-out package, as the README says: its tarball too.
+  const bullmq = list.find((p) => p.name === "@concurrent/bullmq").filename;
+  await ok("npm", ["install", join(tarballs, bullmq)], { cwd: project, timeout: 120_000, env: cleanEnv(quiet) });
   installed = true;
 })();
 installing.catch(() => {});
@@ -221,34 +244,19 @@ test("types: the control fails as it must (an unused @ts-expect-error and a fals
 });
 
 // JSR: each package but the Bun adapter has a jsr.json (name, version, exports of its TS
-// sources). Not deno.json: Deno reads that as the package's config, and its name + exports
-// would make the package's own tests (which import "@concurrent/core" etc.) load the TS
-// sources instead of the built ones. The dry run needs the members to see each other, so it
-// runs in a copy with a generated workspace deno.json; offline (bullmq and ioredis resolve
-// from the repo's node_modules). The Bun adapter is not on JSR: Deno type-checks JSR
-// packages with Deno's types, and Bun users install from npm.
+// sources); the release workflow publishes them with .changeset/publish-jsr.mjs, which this
+// runs with --dry-run (offline: npm dependencies resolve from the repo's node_modules).
+// The Bun adapter is not on JSR: Deno type-checks JSR packages with Deno's types, and Bun
+// users install from npm.
 const JSR = ["core", "node", "deno", "futures", "bullmq"];
 test("jsr: every jsr.json moves with its package.json version, and deno publish --dry-run passes", async () => {
-  const deno = runtimes().find((rt) => rt.runtime === "deno")?.bin;
-  assert.ok(deno, "deno is a devDependency of the repo root");
-  const copy = join(work, "jsr");
   for (const p of JSR) {
     const pkg = JSON.parse(readFileSync(join(repo, "packages", p, "package.json"), "utf8"));
     const jsr = JSON.parse(readFileSync(join(repo, "packages", p, "jsr.json"), "utf8"));
     assert.equal(jsr.name, pkg.name);
     assert.equal(jsr.version, pkg.version, `${p}/jsr.json: run node .changeset/sync-jsr-json.mjs after changeset version`);
-    for (const f of ["package.json", "jsr.json", "README.md", "LICENSE", "src"]) {
-      if (existsSync(join(repo, "packages", p, f))) cpSync(join(repo, "packages", p, f), join(copy, "packages", p, f), { recursive: true });
-    }
   }
-  // The repo's package.json and node_modules: Deno then resolves npm packages from there.
-  cpSync(join(repo, "package.json"), join(copy, "package.json"));
-  symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"), "dir");
-  writeFileSync(join(copy, "deno.json"), JSON.stringify({ workspace: JSR.map((p) => `./packages/${p}`) }));
-  // --sloppy-imports: the sources import "./x.js" for "./x.ts" (as tsc wants); publish rewrites them.
-  // --allow-slow-types: two exports still lack an explicit type (futures' WorkerPoolExecutor
-  // = bindAdapter(...), bullmq's QueueExecutor.id); without them JSR generates no .d.ts for npm users.
-  const r = await run(deno, ["publish", "--dry-run", "--allow-dirty", "--sloppy-imports", "--allow-slow-types"], { cwd: copy, timeout: 120_000 });
+  const r = await run(process.execPath, [join(repo, ".changeset/publish-jsr.mjs"), "--dry-run"], { cwd: repo, timeout: 120_000 });
   const output = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "");
   assert.equal(r.code, 0, output);
   for (const p of JSR) assert.match(output, new RegExp(`Simulating publish of @concurrent/${p}@`));

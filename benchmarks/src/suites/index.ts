@@ -5,6 +5,7 @@ import { peers } from "./peers.js";
 import { autoSizing } from "./auto-sizing.js";
 import { load } from "./load.js";
 import { scaleout } from "./scaleout.js";
+import { perKey } from "./per-key.js";
 
 /** Every suite, in the order `bench` runs them. */
-export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, load, scaleout];
+export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, perKey, load, scaleout];

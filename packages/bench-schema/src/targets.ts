@@ -27,6 +27,11 @@ export const TARGETS: { [figure: string]: Target } = {
   // auto-sizing
   "auto/bestFixed": { better: "higher", target: 0.9 },
   "auto/fixed64": { better: "higher", target: 3 },
+  // per-key (issue 18): a healthy and an overloaded downstream through one pool
+  "perKey/A/alone": { better: "higher", target: 0.9 },
+  "perKey/B/bestFixed": { better: "higher", target: 0.9 },
+  "perKey/A/sharedAuto": { better: "higher", target: 10 },
+  "perKey/A/afterBDrop": { better: "higher", target: 0.9 },
   // scale-out over Redis
   "scaleout-submit/raw-bullmq": { better: "higher", target: 0.8 },
   "scaleout-map/raw-bullmq": { better: "higher", target: 10 },

@@ -1,0 +1,229 @@
+// Issue 18, measured: the max_workers trap with two downstreams. Two degrading servers —
+// A healthy (capacity 32), B overloaded (capacity 4, latency e^(4(n−C)/C) past it, stalling
+// at 2 s) — and one closed-loop client with as many calls outstanding to each, through one
+// AsyncPoolExecutor: fixed maxWorkers 64, one shared "auto", and perKey "auto" (keyed by
+// origin with keyOf, inside maxWorkers 64). References, in the same interleaved rounds: A
+// alone through its own "auto" executor, and B alone at fixed limits (its best one). Then
+// one perKey run while B's capacity drops 4 → 1 halfway: A's throughput before and after.
+import type { AsyncPoolExecutor, AsyncPoolOptions } from "@concurrent/futures";
+import { figure, type BenchCase, type Figure, type SeriesPoint } from "@concurrent/bench-schema";
+import { asyncPool } from "../harness/ours.js";
+import { median, statsFromSamples } from "../harness/stats.js";
+import { LoopbackServer } from "../harness/loopback-server.js";
+import { httpGet } from "../workloads/tasks.js";
+import { selected, type Suite, type SuiteContext } from "./suite.js";
+
+interface PerKeyParameters {
+  capacityA: number;
+  capacityB: number;
+  /** B's capacity after the drop. */
+  dropTo: number;
+  baseMs: number;
+  stallMs: number;
+  /** Calls outstanding to each server. */
+  backlog: number;
+  windowMs: number;
+  rounds: number;
+  /** B alone at these fixed limits: the best is B's reference. */
+  sweepB: number[];
+  /** Both through one fixed limit of these sizes: the best a single limit can do for A. */
+  sweepShared: number[];
+  /** Each half of the capacity-drop run. */
+  phaseMs: number;
+  tickMs: number;
+  [k: string]: number | number[];
+}
+
+function perKeyParameters(ci: boolean): PerKeyParameters {
+  return {
+    capacityA: 32,
+    capacityB: 4,
+    dropTo: 1,
+    baseMs: 10,
+    stallMs: 2000,
+    backlog: 64,
+    windowMs: ci ? 2000 : 3000,
+    rounds: ci ? 1 : 2,
+    sweepB: ci ? [2, 4, 8] : [1, 2, 4, 6, 8],
+    sweepShared: ci ? [8] : [4, 8, 16],
+    phaseMs: ci ? 3000 : 5000,
+    tickMs: 250,
+  };
+}
+
+/** What a config sends where: a closed loop of `backlog` calls to A, to B, or to each. */
+type Target = "both" | "A" | "B";
+
+interface Config {
+  name: string;
+  target: Target;
+  options: AsyncPoolOptions;
+  labels: BenchCase["labels"];
+}
+
+const origin = (url: string) => url.slice(0, url.indexOf("/", "http://".length));
+
+function configs(p: PerKeyParameters): Config[] {
+  return [
+    { name: "both, maxWorkers=64", target: "both", options: { maxWorkers: 64 }, labels: { maxWorkers: 64, perKey: "none" } },
+    ...p.sweepShared.map((n): Config => ({ name: `both, maxWorkers=${n}`, target: "both", options: { maxWorkers: n }, labels: { maxWorkers: n, perKey: "none" } })),
+    { name: 'both, maxWorkers="auto"', target: "both", options: { maxWorkers: "auto" }, labels: { maxWorkers: "auto", perKey: "none" } },
+    { name: 'both, perKey="auto" (maxWorkers=64)', target: "both", options: { maxWorkers: 64, perKey: "auto", keyOf: origin }, labels: { maxWorkers: 64, perKey: "auto" } },
+    { name: 'A alone, maxWorkers="auto"', target: "A", options: { maxWorkers: "auto" }, labels: { maxWorkers: "auto", perKey: "none" } },
+    ...p.sweepB.map((n): Config => ({ name: `B alone, maxWorkers=${n}`, target: "B", options: { maxWorkers: n }, labels: { maxWorkers: n, perKey: "none" } })),
+  ];
+}
+
+interface Drive {
+  a: number;
+  b: number;
+  ms: number;
+}
+
+/** The closed loop: each completion submits the next call to the same server. */
+async function drive(ex: AsyncPoolExecutor, urls: string[], windowMs: number, backlog: number, onTick?: (t: number, done: number[]) => void, tickMs = 250): Promise<Drive> {
+  const done = urls.map(() => 0);
+  let stop = false;
+  const t0 = performance.now();
+  const submitOne = (i: number): void => {
+    ex.submit(httpGet, urls[i]!).addDoneCallback((f) => {
+      if (!f.cancelled()) done[i]!++;
+      if (!stop) submitOne(i);
+    });
+  };
+  for (let k = 0; k < backlog; k++) for (let i = 0; i < urls.length; i++) submitOne(i);
+  const ticker = onTick ? setInterval(() => onTick(performance.now() - t0, done), tickMs) : undefined;
+  await new Promise((r) => setTimeout(r, windowMs));
+  stop = true;
+  if (ticker) clearInterval(ticker);
+  const ms = performance.now() - t0;
+  await ex.shutdown({ cancelFutures: true, wait: false });
+  return { a: done[0] ?? 0, b: done[1] ?? 0, ms };
+}
+
+export const perKey: Suite = {
+  name: "per-key",
+  description: 'AsyncPoolExecutor with two downstreams, one healthy (C = 32) and one overloaded (C = 4): maxWorkers 64, one shared "auto", perKey "auto"; then the overloaded one drops to C = 1',
+  figures,
+  async run(context: SuiteContext) {
+    const p = perKeyParameters(context.mode === "ci");
+    return { parameters: p, cases: await perKeyCases(p, context) };
+  },
+};
+
+async function perKeyCases(p: PerKeyParameters, context: SuiteContext): Promise<BenchCase[]> {
+  const [a, b] = await Promise.all([
+    LoopbackServer.start({ capacity: p.capacityA, baseMs: p.baseMs, stallMs: p.stallMs }),
+    LoopbackServer.start({ capacity: p.capacityB, baseMs: p.baseMs, stallMs: p.stallMs }),
+  ]);
+  const cases: BenchCase[] = [];
+  try {
+    const list = selected(context, "per-key") ? configs(p) : [];
+    const rates = new Map<string, { a: number[]; b: number[] }>(list.map((c) => [c.name, { a: [], b: [] }]));
+    for (let round = 0; round < p.rounds; round++) {
+      for (let k = 0; k < list.length; k++) {
+        const c = list[(k + round) % list.length]!;
+        context.progress.update(round * list.length + k + 1, p.rounds * list.length, `per-key: ${c.name} (round ${round + 1}/${p.rounds})`);
+        const urls = c.target === "both" ? [a.workUrl, b.workUrl] : c.target === "A" ? [a.workUrl] : [b.workUrl];
+        const r = await drive(asyncPool(c.options), urls, p.windowMs, p.backlog);
+        const s = rates.get(c.name)!;
+        const perSec = (n: number) => n / (r.ms / 1000);
+        if (c.target === "B") s.b.push(perSec(r.a));
+        else {
+          s.a.push(perSec(r.a));
+          if (c.target === "both") s.b.push(perSec(r.b));
+        }
+        await Promise.all([a.drain(p.stallMs * 3), b.drain(p.stallMs * 3)]);
+      }
+    }
+    for (const c of list) {
+      const s = rates.get(c.name)!;
+      const metrics: { [k: string]: number } = {};
+      if (s.a.length > 0) metrics.tasksPerSecA = median(s.a);
+      if (s.b.length > 0) metrics.tasksPerSecB = median(s.b);
+      const total = (metrics.tasksPerSecA ?? 0) + (metrics.tasksPerSecB ?? 0);
+      cases.push({
+        name: c.name,
+        group: "per-key",
+        labels: { executor: "AsyncPoolExecutor", taskKind: "io-degrading", target: c.target, ...c.labels },
+        stats: { ...statsFromSamples(s.a.length > 0 ? s.a.map(() => p.windowMs) : s.b.map(() => p.windowMs), Math.round(total * (p.windowMs / 1000))), throughput: total },
+        metrics,
+      });
+    }
+    if (selected(context, "per-key-drop")) cases.push(await capacityDrop(a, b, p, context));
+  } finally {
+    a.close();
+    b.close();
+  }
+  return cases;
+}
+
+/** perKey "auto" over both servers; halfway through, B's capacity drops to `dropTo`. */
+async function capacityDrop(a: LoopbackServer, b: LoopbackServer, p: PerKeyParameters, context: SuiteContext): Promise<BenchCase> {
+  context.progress.update(1, 1, `per-key: B's capacity ${p.capacityB} → ${p.dropTo} halfway`);
+  const ex = asyncPool({ maxWorkers: 64, perKey: "auto", keyOf: origin });
+  const series: SeriesPoint[] = [];
+  let capacityB = p.capacityB;
+  let last = [0, 0];
+  const drop = setTimeout(() => {
+    capacityB = p.dropTo;
+    void b.setCapacity(p.dropTo);
+  }, p.phaseMs);
+  const keyA = origin(a.workUrl);
+  const keyB = origin(b.workUrl);
+  const r = await drive(ex, [a.workUrl, b.workUrl], 2 * p.phaseMs, p.backlog, (t, done) => {
+    const keys = ex.stats().keys ?? {};
+    series.push({
+      t,
+      throughputA: ((done[0]! - last[0]!) * 1000) / p.tickMs,
+      throughputB: ((done[1]! - last[1]!) * 1000) / p.tickMs,
+      limitA: keys[keyA]?.limit ?? 0,
+      limitB: keys[keyB]?.limit ?? 0,
+      capacityB,
+    });
+    last = [...done];
+  }, p.tickMs);
+  clearTimeout(drop);
+  await Promise.all([a.drain(p.stallMs * 3), b.drain(p.stallMs * 3)]);
+  await b.setCapacity(p.capacityB);
+  const mean = (from: number, to: number, f: "throughputA" | "throughputB") => {
+    const pts = series.filter((pt) => pt.t > from && pt.t <= to);
+    return pts.reduce((s, pt) => s + pt[f]!, 0) / Math.max(1, pts.length);
+  };
+  // A ramped up in the first half of phase 1: "before" is its second half; "after" is all of phase 2.
+  const metrics = {
+    tasksPerSecA_before: mean(p.phaseMs / 2, p.phaseMs, "throughputA"),
+    tasksPerSecA_after: mean(p.phaseMs, 2 * p.phaseMs, "throughputA"),
+    tasksPerSecB_before: mean(p.phaseMs / 2, p.phaseMs, "throughputB"),
+    tasksPerSecB_after: mean(p.phaseMs, 2 * p.phaseMs, "throughputB"),
+  };
+  const total = (r.a + r.b) / (r.ms / 1000);
+  return {
+    name: `both, perKey="auto", B's C ${p.capacityB}→${p.dropTo}`,
+    group: "per-key-drop",
+    labels: { executor: "AsyncPoolExecutor", taskKind: "io-degrading", maxWorkers: 64, perKey: "auto", target: "both" },
+    stats: { ...statsFromSamples([r.ms], r.a + r.b), throughput: total },
+    metrics,
+    series: { limit: series },
+  };
+}
+
+function figures(cases: BenchCase[]): Figure[] {
+  const get = (name: string, m: string) => cases.find((c) => c.name === name)?.metrics?.[m] ?? NaN;
+  const keyed = 'both, perKey="auto" (maxWorkers=64)';
+  const shared = 'both, maxWorkers="auto"';
+  const bAlone = cases.filter((c) => c.group === "per-key" && c.labels.target === "B");
+  const bestB = bAlone.reduce<BenchCase | undefined>((best, c) => ((c.metrics?.tasksPerSecB ?? 0) > (best?.metrics?.tasksPerSecB ?? -1) ? c : best), undefined);
+  const drop = cases.find((c) => c.group === "per-key-drop");
+  const sharedFixed = cases.filter((c) => c.group === "per-key" && c.labels.target === "both" && c.labels.perKey === "none" && c.labels.maxWorkers !== "auto" && c.labels.maxWorkers !== 64);
+  const bestShared = sharedFixed.reduce<BenchCase | undefined>((best, c) => ((c.metrics?.tasksPerSecA ?? 0) > (best?.metrics?.tasksPerSecA ?? -1) ? c : best), undefined);
+  const out = [
+    figure("perKey/A/alone", 'A under perKey "auto" vs A alone with its own "auto"', get(keyed, "tasksPerSecA"), get('A alone, maxWorkers="auto"', "tasksPerSecA"), "tasks/s"),
+    figure("perKey/B/bestFixed", `B under perKey "auto" vs B alone at its best fixed limit (${bestB?.labels.maxWorkers ?? "?"})`, get(keyed, "tasksPerSecB"), bestB?.metrics?.tasksPerSecB ?? NaN, "tasks/s"),
+    figure("perKey/A/sharedAuto", 'A under perKey "auto" vs A under one shared "auto"', get(keyed, "tasksPerSecA"), get(shared, "tasksPerSecA"), "tasks/s"),
+    figure("perKey/A/fixed64", "A under perKey \"auto\" vs A under maxWorkers 64", get(keyed, "tasksPerSecA"), get("both, maxWorkers=64", "tasksPerSecA"), "tasks/s"),
+    figure("perKey/A/bestSharedFixed", `A under perKey "auto" vs A under the best single fixed limit for A (${bestShared?.labels.maxWorkers ?? "?"})`, get(keyed, "tasksPerSecA"), bestShared?.metrics?.tasksPerSecA ?? NaN, "tasks/s"),
+    figure("perKey/A/afterBDrop", "A after B's capacity drops 4 → 1 vs before (perKey \"auto\")", drop?.metrics?.tasksPerSecA_after ?? NaN, drop?.metrics?.tasksPerSecA_before ?? NaN, "tasks/s"),
+  ];
+  return out.filter((f) => Number.isFinite(f.ours) && Number.isFinite(f.reference));
+}

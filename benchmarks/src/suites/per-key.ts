@@ -1,10 +1,12 @@
 // Issue 18, measured: the max_workers trap with two downstreams. Two degrading servers —
 // A healthy (capacity 32), B overloaded (capacity 4, latency e^(4(n−C)/C) past it, stalling
 // at 2 s) — and one closed-loop client with as many calls outstanding to each, through one
-// AsyncPoolExecutor: fixed maxWorkers 64, one shared "auto", and perKey "auto" (keyed by
-// origin with keyOf, inside maxWorkers 64). References, in the same interleaved rounds: A
-// alone through its own "auto" executor, and B alone at fixed limits (its best one). Then
-// one perKey run while B's capacity drops 4 → 1 halfway: A's throughput before and after.
+// AsyncPoolExecutor: fixed maxWorkers 64 (and 4, 8, 16), one shared "auto", and perKey
+// "auto" (keyed by origin with keyOf, inside maxWorkers 64). The reference, in the same
+// interleaved rounds, is what per-key emulates: two executors, one per server — A through
+// its own "auto", B through a fixed limit (1…8; the best one is B's reference) — driven
+// together, so the client's own load (every request costs it CPU) is the same as in the
+// shared runs. Then one perKey run while B's capacity drops 4 → 1 halfway: A before and after.
 import type { AsyncPoolExecutor, AsyncPoolOptions } from "@concurrent/futures";
 import { figure, type BenchCase, type Figure, type SeriesPoint } from "@concurrent/bench-schema";
 import { asyncPool } from "../harness/ours.js";
@@ -24,7 +26,7 @@ interface PerKeyParameters {
   backlog: number;
   windowMs: number;
   rounds: number;
-  /** B alone at these fixed limits: the best is B's reference. */
+  /** B through its own pool at these fixed limits (A through its own "auto"): the best is the reference. */
   sweepB: number[];
   /** Both through one fixed limit of these sizes: the best a single limit can do for A. */
   sweepShared: number[];
@@ -44,20 +46,22 @@ function perKeyParameters(ci: boolean): PerKeyParameters {
     backlog: 64,
     windowMs: ci ? 2000 : 3000,
     rounds: ci ? 1 : 2,
-    sweepB: ci ? [2, 4, 8] : [1, 2, 4, 6, 8],
+    sweepB: ci ? [4] : [2, 4, 6],
     sweepShared: ci ? [8] : [4, 8, 16],
     phaseMs: ci ? 3000 : 5000,
     tickMs: 250,
   };
 }
 
-/** What a config sends where: a closed loop of `backlog` calls to A, to B, or to each. */
-type Target = "both" | "A" | "B";
+/** "one": both servers through one executor; "separate": an executor per server. */
+type Target = "one" | "separate";
 
 interface Config {
   name: string;
   target: Target;
+  /** The executor for A's calls and the one for B's (the same options twice for "one" means one executor). */
   options: AsyncPoolOptions;
+  optionsB?: AsyncPoolOptions;
   labels: BenchCase["labels"];
 }
 
@@ -65,12 +69,11 @@ const origin = (url: string) => url.slice(0, url.indexOf("/", "http://".length))
 
 function configs(p: PerKeyParameters): Config[] {
   return [
-    { name: "both, maxWorkers=64", target: "both", options: { maxWorkers: 64 }, labels: { maxWorkers: 64, perKey: "none" } },
-    ...p.sweepShared.map((n): Config => ({ name: `both, maxWorkers=${n}`, target: "both", options: { maxWorkers: n }, labels: { maxWorkers: n, perKey: "none" } })),
-    { name: 'both, maxWorkers="auto"', target: "both", options: { maxWorkers: "auto" }, labels: { maxWorkers: "auto", perKey: "none" } },
-    { name: 'both, perKey="auto" (maxWorkers=64)', target: "both", options: { maxWorkers: 64, perKey: "auto", keyOf: origin }, labels: { maxWorkers: 64, perKey: "auto" } },
-    { name: 'A alone, maxWorkers="auto"', target: "A", options: { maxWorkers: "auto" }, labels: { maxWorkers: "auto", perKey: "none" } },
-    ...p.sweepB.map((n): Config => ({ name: `B alone, maxWorkers=${n}`, target: "B", options: { maxWorkers: n }, labels: { maxWorkers: n, perKey: "none" } })),
+    { name: "one pool, maxWorkers=64", target: "one", options: { maxWorkers: 64 }, labels: { maxWorkers: 64, perKey: "none" } },
+    ...p.sweepShared.map((n): Config => ({ name: `one pool, maxWorkers=${n}`, target: "one", options: { maxWorkers: n }, labels: { maxWorkers: n, perKey: "none" } })),
+    { name: 'one pool, maxWorkers="auto"', target: "one", options: { maxWorkers: "auto" }, labels: { maxWorkers: "auto", perKey: "none" } },
+    { name: 'one pool, perKey="auto" (maxWorkers=64)', target: "one", options: { maxWorkers: 64, perKey: "auto", keyOf: origin }, labels: { maxWorkers: 64, perKey: "auto" } },
+    ...p.sweepB.map((n): Config => ({ name: `a pool each, A "auto", B maxWorkers=${n}`, target: "separate", options: { maxWorkers: "auto" }, optionsB: { maxWorkers: n }, labels: { maxWorkers: "auto", maxWorkersB: n, perKey: "none" } })),
   ];
 }
 
@@ -81,12 +84,12 @@ interface Drive {
 }
 
 /** The closed loop: each completion submits the next call to the same server. */
-async function drive(ex: AsyncPoolExecutor, urls: string[], windowMs: number, backlog: number, onTick?: (t: number, done: number[]) => void, tickMs = 250): Promise<Drive> {
+async function drive(executors: AsyncPoolExecutor[], urls: string[], windowMs: number, backlog: number, onTick?: (t: number, done: number[]) => void, tickMs = 250): Promise<Drive> {
   const done = urls.map(() => 0);
   let stop = false;
   const t0 = performance.now();
   const submitOne = (i: number): void => {
-    ex.submit(httpGet, urls[i]!).addDoneCallback((f) => {
+    executors[i]!.submit(httpGet, urls[i]!).addDoneCallback((f) => {
       if (!f.cancelled()) done[i]!++;
       if (!stop) submitOne(i);
     });
@@ -97,7 +100,7 @@ async function drive(ex: AsyncPoolExecutor, urls: string[], windowMs: number, ba
   stop = true;
   if (ticker) clearInterval(ticker);
   const ms = performance.now() - t0;
-  await ex.shutdown({ cancelFutures: true, wait: false });
+  for (const ex of new Set(executors)) await ex.shutdown({ cancelFutures: true, wait: false });
   return { a: done[0] ?? 0, b: done[1] ?? 0, ms };
 }
 
@@ -124,29 +127,24 @@ async function perKeyCases(p: PerKeyParameters, context: SuiteContext): Promise<
       for (let k = 0; k < list.length; k++) {
         const c = list[(k + round) % list.length]!;
         context.progress.update(round * list.length + k + 1, p.rounds * list.length, `per-key: ${c.name} (round ${round + 1}/${p.rounds})`);
-        const urls = c.target === "both" ? [a.workUrl, b.workUrl] : c.target === "A" ? [a.workUrl] : [b.workUrl];
-        const r = await drive(asyncPool(c.options), urls, p.windowMs, p.backlog);
+        const exA = asyncPool(c.options);
+        const exB = c.optionsB === undefined ? exA : asyncPool(c.optionsB);
+        const r = await drive([exA, exB], [a.workUrl, b.workUrl], p.windowMs, p.backlog);
         const s = rates.get(c.name)!;
-        const perSec = (n: number) => n / (r.ms / 1000);
-        if (c.target === "B") s.b.push(perSec(r.a));
-        else {
-          s.a.push(perSec(r.a));
-          if (c.target === "both") s.b.push(perSec(r.b));
-        }
+        s.a.push(r.a / (r.ms / 1000));
+        s.b.push(r.b / (r.ms / 1000));
         await Promise.all([a.drain(p.stallMs * 3), b.drain(p.stallMs * 3)]);
       }
     }
     for (const c of list) {
       const s = rates.get(c.name)!;
-      const metrics: { [k: string]: number } = {};
-      if (s.a.length > 0) metrics.tasksPerSecA = median(s.a);
-      if (s.b.length > 0) metrics.tasksPerSecB = median(s.b);
-      const total = (metrics.tasksPerSecA ?? 0) + (metrics.tasksPerSecB ?? 0);
+      const metrics = { tasksPerSecA: median(s.a), tasksPerSecB: median(s.b) };
+      const total = metrics.tasksPerSecA + metrics.tasksPerSecB;
       cases.push({
         name: c.name,
         group: "per-key",
         labels: { executor: "AsyncPoolExecutor", taskKind: "io-degrading", target: c.target, ...c.labels },
-        stats: { ...statsFromSamples(s.a.length > 0 ? s.a.map(() => p.windowMs) : s.b.map(() => p.windowMs), Math.round(total * (p.windowMs / 1000))), throughput: total },
+        stats: { ...statsFromSamples(s.a.map(() => p.windowMs), Math.round(total * (p.windowMs / 1000))), throughput: total },
         metrics,
       });
     }
@@ -171,7 +169,7 @@ async function capacityDrop(a: LoopbackServer, b: LoopbackServer, p: PerKeyParam
   }, p.phaseMs);
   const keyA = origin(a.workUrl);
   const keyB = origin(b.workUrl);
-  const r = await drive(ex, [a.workUrl, b.workUrl], 2 * p.phaseMs, p.backlog, (t, done) => {
+  const r = await drive([ex, ex], [a.workUrl, b.workUrl], 2 * p.phaseMs, p.backlog, (t, done) => {
     const keys = ex.stats().keys ?? {};
     series.push({
       t,
@@ -199,9 +197,9 @@ async function capacityDrop(a: LoopbackServer, b: LoopbackServer, p: PerKeyParam
   };
   const total = (r.a + r.b) / (r.ms / 1000);
   return {
-    name: `both, perKey="auto", B's C ${p.capacityB}→${p.dropTo}`,
+    name: `one pool, perKey="auto", B's C ${p.capacityB}→${p.dropTo}`,
     group: "per-key-drop",
-    labels: { executor: "AsyncPoolExecutor", taskKind: "io-degrading", maxWorkers: 64, perKey: "auto", target: "both" },
+    labels: { executor: "AsyncPoolExecutor", taskKind: "io-degrading", maxWorkers: 64, perKey: "auto", target: "one" },
     stats: { ...statsFromSamples([r.ms], r.a + r.b), throughput: total },
     metrics,
     series: { limit: series },
@@ -210,20 +208,20 @@ async function capacityDrop(a: LoopbackServer, b: LoopbackServer, p: PerKeyParam
 
 function figures(cases: BenchCase[]): Figure[] {
   const get = (name: string, m: string) => cases.find((c) => c.name === name)?.metrics?.[m] ?? NaN;
-  const keyed = 'both, perKey="auto" (maxWorkers=64)';
-  const shared = 'both, maxWorkers="auto"';
-  const bAlone = cases.filter((c) => c.group === "per-key" && c.labels.target === "B");
-  const bestB = bAlone.reduce<BenchCase | undefined>((best, c) => ((c.metrics?.tasksPerSecB ?? 0) > (best?.metrics?.tasksPerSecB ?? -1) ? c : best), undefined);
+  const keyed = 'one pool, perKey="auto" (maxWorkers=64)';
+  const best = (list: BenchCase[], m: string) => list.reduce<BenchCase | undefined>((b, c) => ((c.metrics?.[m] ?? 0) > (b?.metrics?.[m] ?? -1) ? c : b), undefined);
+  // The reference: a pool per server, B at its best fixed limit (A through its own "auto").
+  const separate = best(cases.filter((c) => c.group === "per-key" && c.labels.target === "separate"), "tasksPerSecB");
+  const oneFixed = cases.filter((c) => c.group === "per-key" && c.labels.target === "one" && c.labels.perKey === "none" && c.labels.maxWorkers !== "auto" && c.labels.maxWorkers !== 64);
+  const bestOne = best(oneFixed, "tasksPerSecA");
   const drop = cases.find((c) => c.group === "per-key-drop");
-  const sharedFixed = cases.filter((c) => c.group === "per-key" && c.labels.target === "both" && c.labels.perKey === "none" && c.labels.maxWorkers !== "auto" && c.labels.maxWorkers !== 64);
-  const bestShared = sharedFixed.reduce<BenchCase | undefined>((best, c) => ((c.metrics?.tasksPerSecA ?? 0) > (best?.metrics?.tasksPerSecA ?? -1) ? c : best), undefined);
   const out = [
-    figure("perKey/A/alone", 'A under perKey "auto" vs A alone with its own "auto"', get(keyed, "tasksPerSecA"), get('A alone, maxWorkers="auto"', "tasksPerSecA"), "tasks/s"),
-    figure("perKey/B/bestFixed", `B under perKey "auto" vs B alone at its best fixed limit (${bestB?.labels.maxWorkers ?? "?"})`, get(keyed, "tasksPerSecB"), bestB?.metrics?.tasksPerSecB ?? NaN, "tasks/s"),
-    figure("perKey/A/sharedAuto", 'A under perKey "auto" vs A under one shared "auto"', get(keyed, "tasksPerSecA"), get(shared, "tasksPerSecA"), "tasks/s"),
-    figure("perKey/A/fixed64", "A under perKey \"auto\" vs A under maxWorkers 64", get(keyed, "tasksPerSecA"), get("both, maxWorkers=64", "tasksPerSecA"), "tasks/s"),
-    figure("perKey/A/bestSharedFixed", `A under perKey "auto" vs A under the best single fixed limit for A (${bestShared?.labels.maxWorkers ?? "?"})`, get(keyed, "tasksPerSecA"), bestShared?.metrics?.tasksPerSecA ?? NaN, "tasks/s"),
-    figure("perKey/A/afterBDrop", "A after B's capacity drops 4 → 1 vs before (perKey \"auto\")", drop?.metrics?.tasksPerSecA_after ?? NaN, drop?.metrics?.tasksPerSecA_before ?? NaN, "tasks/s"),
+    figure("perKey/A/alone", `A under perKey "auto" vs A through its own "auto" pool (B through its own, at ${separate?.labels.maxWorkersB ?? "?"})`, get(keyed, "tasksPerSecA"), separate?.metrics?.tasksPerSecA ?? NaN, "tasks/s"),
+    figure("perKey/B/bestFixed", `B under perKey "auto" vs B through its own pool at its best fixed limit (${separate?.labels.maxWorkersB ?? "?"})`, get(keyed, "tasksPerSecB"), separate?.metrics?.tasksPerSecB ?? NaN, "tasks/s"),
+    figure("perKey/A/sharedAuto", 'A under perKey "auto" vs A under one shared "auto"', get(keyed, "tasksPerSecA"), get('one pool, maxWorkers="auto"', "tasksPerSecA"), "tasks/s"),
+    figure("perKey/A/fixed64", 'A under perKey "auto" vs A under one maxWorkers 64', get(keyed, "tasksPerSecA"), get("one pool, maxWorkers=64", "tasksPerSecA"), "tasks/s"),
+    figure("perKey/A/bestSharedFixed", `A under perKey "auto" vs A under the best single fixed limit for A (${bestOne?.labels.maxWorkers ?? "?"})`, get(keyed, "tasksPerSecA"), bestOne?.metrics?.tasksPerSecA ?? NaN, "tasks/s"),
+    figure("perKey/A/afterBDrop", 'A after B\'s capacity drops 4 → 1 vs before (perKey "auto")', drop?.metrics?.tasksPerSecA_after ?? NaN, drop?.metrics?.tasksPerSecA_before ?? NaN, "tasks/s"),
   ];
   return out.filter((f) => Number.isFinite(f.ours) && Number.isFinite(f.reference));
 }

@@ -1,0 +1,242 @@
+// A deterministic discrete-event simulation of one client in front of two downstreams, for
+// the per-key tests: the benchmark's `per-key` suite without its machine. Time is a number
+// that jumps from event to event; randomness comes from a seeded generator.
+//
+// Each downstream answers in `base` ms (± noise) up to its capacity C, and past it as the
+// benchmark's degrading server does (base · e^(4(n − C)/C), at most `stall`). The client keeps
+// `backlog` calls outstanding to each (a closed loop: each answer sends the next call to
+// the same downstream), through one of:
+//   "perKey":   the real KeyedQueue (perKey "auto", keyed by downstream) inside maxWorkers;
+//   "shared":   one adaptive limit and one FIFO for both (maxWorkers "auto");
+//   "fixed":    one fixed limit and one FIFO (maxWorkers n);
+//   "separate": a pool per downstream, each with its own adaptive limit.
+// Like AsyncPoolExecutor, an adaptive pool runs a 50 ms watchdog while calls are in flight.
+import { KeyedQueue } from "../dist/keys/index.js";
+import { createLimit, type ConcurrencyLimit } from "../dist/sizing/index.js";
+
+export interface Downstream {
+  capacity: number | ((now: number) => number);
+  base: number;
+}
+
+export type Mode = { kind: "perKey"; maxWorkers: number } | { kind: "shared" } | { kind: "fixed"; limit: number } | { kind: "separate" };
+
+export interface TwoOptions {
+  a: Downstream;
+  b: Downstream;
+  mode: Mode;
+  duration: number;
+  /** Calls outstanding to each downstream. @default 64 */
+  backlog?: number;
+  /** Relative latency noise. @default 0.1 */
+  noise?: number;
+  stall?: number;
+  seed?: number;
+}
+
+export interface TwoResult {
+  /** Answers per second from downstream 0 (A) or 1 (B) that arrived in [from, to). */
+  throughput(d: 0 | 1, from: number, to: number): number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A call: which downstream, and (for the keyed queue) its key state and done(). */
+class Call {
+  key: unknown = undefined;
+  start = 0;
+  inFlightAtStart = 0;
+  constructor(readonly d: 0 | 1) {}
+  done(): boolean {
+    return false;
+  }
+}
+
+/** kind 0: the client hears an answer; kind 1: the watchdog. */
+type SimEvent = { t: number; seq: number; kind: 0 | 1; call: Call | undefined };
+
+class Heap {
+  private items: SimEvent[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  private less(x: SimEvent, y: SimEvent): boolean {
+    return x.t < y.t || (x.t === y.t && x.seq < y.seq);
+  }
+  push(e: SimEvent): void {
+    const a = this.items;
+    a.push(e);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (!this.less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): SimEvent {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** A pool as the simulation drives it: queue a call, take the next to start, hear one finish. */
+interface SimPool {
+  push(call: Call): void;
+  next(): Call | undefined;
+  started(call: Call, now: number): void;
+  finished(call: Call, now: number): void;
+  watch(now: number): void;
+  readonly adaptive: boolean;
+}
+
+function fifoPool(limits: Array<ConcurrencyLimit | number>, route: (d: 0 | 1) => number): SimPool {
+  const queues = limits.map(() => [] as Call[]);
+  const inFlight = limits.map(() => 0);
+  const progress = limits.map(() => 0);
+  const limitOf = (i: number) => {
+    const l = limits[i]!;
+    return typeof l === "number" ? l : l.limit;
+  };
+  return {
+    adaptive: limits.some((l) => typeof l !== "number"),
+    push: (call) => void queues[route(call.d)]!.push(call),
+    next() {
+      for (let i = 0; i < queues.length; i++) if (inFlight[i]! < limitOf(i) && queues[i]!.length > 0) return queues[i]!.shift();
+      return undefined;
+    },
+    started(call, now) {
+      const i = route(call.d);
+      const n = inFlight[i]! + 1;
+      inFlight[i] = n;
+      if (n === 1) progress[i] = now;
+      call.inFlightAtStart = n;
+    },
+    finished(call, now) {
+      const i = route(call.d);
+      inFlight[i]!--;
+      progress[i] = now;
+      const l = limits[i]!;
+      if (typeof l !== "number") l.onSample(now, now - call.start, call.inFlightAtStart, false);
+    },
+    watch(now) {
+      limits.forEach((l, i) => {
+        if (typeof l !== "number" && inFlight[i]! > 0) l.onStall(now, now - progress[i]!);
+      });
+    },
+  };
+}
+
+function keyedPool(maxWorkers: number): SimPool {
+  const q = new KeyedQueue<Call>({ perKey: "auto", keyOf: undefined, idleTimeout: 60_000, maxIdle: 1000 }, undefined);
+  let inFlight = 0;
+  return {
+    adaptive: true,
+    push: (call) => q.push(call, call.d === 0 ? "A" : "B"),
+    next: () => (inFlight < maxWorkers ? q.shift() : undefined),
+    started(call, now) {
+      call.inFlightAtStart = q.start(call, now, ++inFlight);
+    },
+    finished(call, now) {
+      inFlight--;
+      q.finish(call, now, now - call.start, false, false, call.inFlightAtStart);
+    },
+    watch: (now) => q.watch(now),
+  };
+}
+
+export function simulateTwo(o: TwoOptions): TwoResult {
+  const random = mulberry32(o.seed ?? 1);
+  const noise = o.noise ?? 0.1;
+  const stall = o.stall ?? 2000;
+  const backlog = o.backlog ?? 64;
+  const downstreams = [o.a, o.b];
+  const capacity = (d: 0 | 1, now: number) => {
+    const c = downstreams[d]!.capacity;
+    return typeof c === "number" ? c : c(now);
+  };
+  const pool: SimPool =
+    o.mode.kind === "perKey"
+      ? keyedPool(o.mode.maxWorkers)
+      : o.mode.kind === "shared"
+        ? fifoPool([createLimit()], () => 0)
+        : o.mode.kind === "fixed"
+          ? fifoPool([o.mode.limit], () => 0)
+          : fifoPool([createLimit(), createLimit()], (d) => d);
+  const events = new Heap();
+  const serverInFlight = [0, 0];
+  const answers: [number[], number[]] = [[], []];
+  let seq = 0;
+  let now = 0;
+  let clientInFlight = 0;
+  let watching = false;
+
+  const pump = () => {
+    for (let call = pool.next(); call !== undefined; call = pool.next()) {
+      call.start = now;
+      pool.started(call, now);
+      clientInFlight++;
+      const d = call.d;
+      const n = ++serverInFlight[d]!;
+      const c = capacity(d, now);
+      const slow = n <= c ? 1 : Math.exp((4 * (n - c)) / c);
+      const latency = Math.min(stall, downstreams[d]!.base * slow) * (1 - noise + 2 * noise * random());
+      events.push({ t: now + latency, seq: seq++, kind: 0, call });
+    }
+    if (pool.adaptive && !watching && clientInFlight > 0) {
+      watching = true;
+      events.push({ t: now + 50, seq: seq++, kind: 1, call: undefined });
+    }
+  };
+
+  for (let k = 0; k < backlog; k++) for (const d of [0, 1] as const) pool.push(new Call(d));
+  pump();
+  while (events.size > 0) {
+    const e = events.pop();
+    if (e.t >= o.duration) break;
+    now = e.t;
+    if (e.kind === 1) {
+      watching = false;
+      if (clientInFlight > 0) pool.watch(now);
+      pump();
+      continue;
+    }
+    const call = e.call!;
+    serverInFlight[call.d]!--;
+    clientInFlight--;
+    answers[call.d].push(now);
+    pool.finished(call, now);
+    pool.push(new Call(call.d));
+    pump();
+  }
+  return {
+    throughput(d, from, to) {
+      let n = 0;
+      for (const t of answers[d]) if (t >= from && t < to) n++;
+      return (n * 1000) / (to - from);
+    },
+  };
+}

@@ -10,7 +10,7 @@ export { taskModule, isModuleTask, functionSource, capturedVariableError, type M
 export type { ExecutorStats, Percentiles } from "./stats.js";
 export { registerCpuCount } from "./runtime.js";
 export type { PoolAdapter, WorkerHandle, WorkerEvents, SpawnOptions } from "./pool/adapter.js";
-export { workerEntry, type WorkerEntrySource } from "./pool/worker-entry.js";
+export { shortenEmbeddedUrls, workerEntry, type WorkerEntrySource } from "./pool/worker-entry.js";
 export type { WorkerPort } from "./worker/port.js";
 export { WorkerPoolExecutor, type WorkerPoolOptions, type WorkerPoolStats } from "./pool/worker-pool.js";
 export { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit, type LimitAlgorithm } from "./sizing/index.js";

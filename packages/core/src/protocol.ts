@@ -4,6 +4,8 @@
 // turn of the event loop travels in one BATCH per worker, and a worker answers with
 // RESULTS in the order it received the calls, so no task ids cross the wire.
 
+import { shortenEmbeddedUrls } from "./pool/worker-entry.js";
+
 /** Host → worker: `[INIT, ctrl, initializer | null, initArgs]` — the first message. */
 export const H_INIT = 0;
 /** Host → worker: `[BATCH, ...records]`, each record one of the OP_* shapes below. */
@@ -120,8 +122,8 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   }
   const out: SerializedError = {
     name: String(e.name),
-    message: String(e.message),
-    stack: typeof e.stack === "string" ? e.stack : undefined,
+    message: shortenEmbeddedUrls(String(e.message)),
+    stack: typeof e.stack === "string" ? shortenEmbeddedUrls(e.stack) : undefined,
     hasCause: "cause" in e,
     fields,
   };

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runtimes } from "@concurrent/testkit/runtimes";
-import { installing, ok, project, repo, work } from "./suite.mjs";
+import { installing, ok, project, repo, run, work } from "./suite.mjs";
 
 const bin = (name) => join(repo, "node_modules/.bin", name);
 const runtime = (name) => runtimes().find((rt) => rt.name === name)?.bin;
@@ -72,3 +72,19 @@ for (const c of CASES) {
     t.diagnostic(`size: ${c.output} ${size} bytes (${size >= 1e6 ? `${(size / 1e6).toFixed(1)} MB` : `${(size / 1e3).toFixed(1)} kB`})`);
   });
 }
+
+// Where the runtime cannot find the module task — an executable compiled without it — the
+// error says what to do.
+test("bundled: bun build --compile without the module task as an entry point: the error says to add it", { timeout: 180_000 }, async () => {
+  await installing;
+  await ok(bun, ["build", "--compile", "bundle/main.mjs", "--outfile=out/bun-compile-alone/main"], { cwd: project, timeout: 120_000 });
+  const alone = join(work, "alone-no-tasks");
+  mkdirSync(alone);
+  const file = join(alone, "main");
+  copyFileSync(join(project, "out/bun-compile-alone/main"), file);
+  const r = await run(file, [], { cwd: alone, timeout: 60_000 });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr + r.stdout, /the task module "file:\/\/\/\$bunfs\/root\/tasks\.mjs" could not be loaded/);
+  assert.match(r.stderr + r.stdout, /name the task module as an entry point too \(bun build --compile \.\/main\.ts \.\/tasks\.ts\)/);
+  assert.doesNotMatch(r.stderr + r.stdout, /data:text\/javascript;base64/, "the embedded worker's data: URL is not printed");
+});

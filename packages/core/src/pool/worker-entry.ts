@@ -38,7 +38,19 @@ export function workerEntry(source: WorkerEntrySource): URL {
         `or keep it out of the bundle (mark it external)`,
     );
   }
-  return new URL(`data:text/javascript;base64,${toBase64(source.embedded)}`);
+  return new URL(`${EMBEDDED_PREFIX}${toBase64(source.embedded)}`);
+}
+
+const EMBEDDED_PREFIX = "data:text/javascript;base64,";
+// Deno prints such a URL shortened with "......", hence the dots.
+const EMBEDDED_URL = /data:text\/javascript;base64,[A-Za-z0-9+/=.]+/g;
+
+/**
+ * `text` (an error's message or stack) with the embedded worker's data: URL — some 50 kB of
+ * base64 in every stack frame and module error of a bundled program — replaced by a name.
+ */
+export function shortenEmbeddedUrls(text: string): string {
+  return text.includes(EMBEDDED_PREFIX) ? text.replace(EMBEDDED_URL, "embedded-worker.js") : text;
 }
 
 // btoa takes Latin-1 only: encode as UTF-8 first (the source may hold any character).

@@ -1,4 +1,5 @@
 // Module tasks: the worker imports the module once and calls the named export.
+import { shortenEmbeddedUrls } from "../pool/worker-entry.js";
 type Fn = (...args: unknown[]) => unknown;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -30,9 +31,9 @@ export async function loadExport(url: string, name: string): Promise<Fn> {
  */
 export function describeLoadError(url: string, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  // A worker started from the embedded copy (a bundled program) is a data: URL; runtimes
-  // name it as the importer, some 40 kB of base64 that says nothing to the reader.
-  let message = String((error as Error)?.message ?? error).replace(/data:text\/javascript;base64,[A-Za-z0-9+/=]+/g, "the embedded worker");
+  // A worker started from the embedded copy (a bundled program) is a data: URL, which
+  // runtimes name as the importer.
+  let message = shortenEmbeddedUrls(String((error as Error)?.message ?? error));
   // Node 20 (and Node 22.6-23.5 without --experimental-strip-types) cannot import TypeScript.
   if (/\.[cm]?ts([?#]|$)/.test(url) && (code === "ERR_UNKNOWN_FILE_EXTENSION" || /Unknown file extension "\.[cm]?ts"/.test(message))) {
     message +=

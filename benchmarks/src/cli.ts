@@ -6,13 +6,19 @@
 //   node dist/cli.js ci  [--all-runtimes] [--write-baseline]        reduced set + the regression gate
 //   node dist/cli.js list                                           the suites
 //   node dist/cli.js refigure results/*.json                        recompute the stored figures from the cases
+//   node dist/cli.js gate --base <checkout> [--pr <checkout>] [--rounds 8] [--markdown f.md] [--json f.json] [--ratios-dir d]
+//                                                                   the PR gate: our figures, base vs PR in interleaved rounds
 //
 // `run` prints a summary table (one row per figure: ours, baseline, ratio, target, met?) and
 // writes one result file per suite to benchmarks/results/. `ci` runs the reduced set and
 // compares each gated ratio with benchmarks/baseline.json (see TOLERANCES in @concurrent/bench-schema).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { compareWithBaseline, gateReport, type Baseline } from "./gate/baseline-gate.js";
-import { TOLERANCES, validateResultFile } from "@concurrent/bench-schema";
+import { TOLERANCES, validateResultFile, type BenchResultFile } from "@concurrent/bench-schema";
+import { compareSamples, comparisonMarkdown, gateFailed } from "./gate/compare.js";
+import { runGate } from "./gate/run.js";
 import { runOnRuntimes } from "./harness/runtimes.js";
 import { Progress } from "./harness/progress.js";
 import { gitCommit, storedFigures, writeResult } from "./harness/results.js";
@@ -53,6 +59,58 @@ function refigure(files: string[]): number {
     console.log(`${path}: ${file.figures.length} figures`);
   }
   return 0;
+}
+
+/**
+ * The PR gate: builds of base and PR side by side (two checkouts, each built), our own
+ * figures measured in interleaved rounds, one markdown table; exit 1 when a figure is slower.
+ */
+async function gateCommand(argv: string[]): Promise<number> {
+  const o: { [k: string]: string } = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i]!, argv[i + 1]];
+    if (!k.startsWith("--") || v === undefined) throw new Error(`gate: expected --option value, got ${k}`);
+    o[k.slice(2)] = v;
+  }
+  if (!o["base"]) throw new Error("gate: --base <root of the base checkout, built> is required");
+  const here = fileURLToPath(new URL("../..", import.meta.url));
+  const baseRoot = resolve(o["base"]);
+  const prRoot = resolve(o["pr"] ?? here);
+  const runtimes = (o["runtimes"] ?? process.env.BENCH_RUNTIMES ?? "node,bun,deno").split(",").filter(Boolean);
+  const rounds = Number(o["rounds"] ?? 6);
+  const slow = Number(process.env.BENCH_PR_SLOW_SUBMIT_US ?? 0);
+  const label = (root: string) => gitCommit(root) ?? root;
+  const samples = await runGate({
+    baseRoot,
+    prRoot,
+    baseLabel: label(baseRoot),
+    prLabel: label(prRoot) + (slow > 0 ? ` (+${slow} µs per submit)` : ""),
+    runtimes,
+    rounds,
+    ...(slow > 0 ? { slowPrMicros: slow } : {}),
+    progress: new Progress(runtimes.join(","), "gate"),
+  });
+  const rows = compareSamples(samples);
+  const peerRuns = o["ratios-dir"] ? readResultDir(o["ratios-dir"]) : [];
+  const markdown = comparisonMarkdown(samples, rows, peerRuns);
+  if (o["markdown"]) writeFileSync(o["markdown"], markdown);
+  if (o["json"]) writeFileSync(o["json"], JSON.stringify({ samples, rows }, null, 1) + "\n");
+  console.log(markdown);
+  return gateFailed(rows) ? 1 : 0;
+}
+
+/** The valid result files directly in `dir`. */
+function readResultDir(dir: string): BenchResultFile[] {
+  const out: BenchResultFile[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    try {
+      const check = validateResultFile(JSON.parse(readFileSync(join(dir, name), "utf8")));
+      if (check.ok) out.push(check.value);
+    } catch {
+      // not a result file
+    }
+  }
+  return out;
 }
 
 function parse(argv: string[]): Args {
@@ -135,6 +193,7 @@ function writeBaselineFile(summaries: RuntimeSummary[]): void {
 
 async function main(): Promise<number> {
   if (process.argv[2] === "refigure") return refigure(process.argv.slice(3));
+  if (process.argv[2] === "gate") return gateCommand(process.argv.slice(3));
   const args = parse(process.argv.slice(2));
   if (args.command === "list") {
     for (const s of SUITE_LIST) console.log(`${s.name.padEnd(22)} ${s.description}`);

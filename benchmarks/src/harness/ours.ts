@@ -1,38 +1,5 @@
 import { AsyncPoolExecutor, WorkerPoolExecutor, type AsyncPoolOptions, type Executor, type WorkerPoolOptions } from "@concurrent/futures";
-
-/**
- * `BENCH_SLOW_SUBMIT_US`: a busy wait of that many microseconds added to every submit of our
- * executors (and to every chunk `map` sends). It exists to prove that the CI gate catches a
- * slower executor; a real run leaves it unset.
- */
-export function slowSubmitMicros(): number {
-  const us = Number(process.env.BENCH_SLOW_SUBMIT_US ?? 0);
-  return Number.isFinite(us) && us > 0 ? us : 0;
-}
-
-function spin(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end) {
-    // busy: the delay must cost the caller's thread, as a slower submit path would
-  }
-}
-
-function slowed<E extends Executor>(executor: E): E {
-  const us = slowSubmitMicros();
-  if (us === 0) return executor;
-  const target = executor as unknown as { submit: (...a: unknown[]) => unknown; _submitChunk: (...a: unknown[]) => unknown };
-  const submit = target.submit.bind(executor);
-  const submitChunk = target._submitChunk.bind(executor);
-  target.submit = (...args: unknown[]) => {
-    spin(us);
-    return submit(...args);
-  };
-  target._submitChunk = (...args: unknown[]) => {
-    spin(us);
-    return submitChunk(...args);
-  };
-  return executor;
-}
+import { slowed } from "./slowdown.js";
 
 /** Every suite makes our executors here, so an injected slowdown reaches all of them. */
 export function asyncPool(options?: AsyncPoolOptions): AsyncPoolExecutor {

@@ -18,9 +18,9 @@ export function resultsDir(): string {
   return process.env.BENCH_RESULTS_DIR ?? fileURLToPath(new URL("../../results/", import.meta.url));
 }
 
-export function gitCommit(): string | null {
+export function gitCommit(dir?: string): string | null {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+    return execFileSync("git", ["rev-parse", "HEAD"], { ...(dir ? { cwd: dir } : {}), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
   } catch {
     return null;
   }

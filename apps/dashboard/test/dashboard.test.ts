@@ -2,33 +2,15 @@
 // Debian's Chromium through playwright-core.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { charts, launch, openPage, skip, type Hook } from "./browser.js";
 import { buildSite } from "./build-site.js";
 import { fixturesDir, outputDir } from "./paths.js";
 import { serveStatic } from "./serve.js";
 
-// DASHBOARD_CHROMIUM overrides the browser (pointing it at a missing file shows the skip).
-const CHROMIUM = process.env["DASHBOARD_CHROMIUM"] ?? "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `browser test skipped: ${CHROMIUM} not found (install Chromium with: apt-get install -y chromium)`;
 if (skip) console.log(`# ${skip}`);
-
-interface Summary {
-  id: string;
-  type: string;
-  canvasId: string;
-  legend: string[];
-  axisTitles: Record<string, string>;
-  datasets: { label: string; data: unknown[] }[];
-}
-interface Hook {
-  ready: boolean;
-  charts: () => Summary[];
-  state?: { runtime: string };
-}
 
 /** Every chart the fixtures must produce for Node (the default runtime). */
 const EXPECTED_CHARTS = [
@@ -41,11 +23,10 @@ const EXPECTED_CHARTS = [
   "auto-limit",
   "auto-throughput",
   "auto-vs-fixed",
-  "history-io-vs-cpu",
-  "history-peers",
-  "history-peers-ratios",
-  "other-scaleout",
-  "other-load",
+  "scaleout-bullmq",
+  "history-submit-piscina",
+  "history-submit-poolifier",
+  "history-submit-postMessage",
 ];
 
 const problems: string[] = [];
@@ -64,19 +45,7 @@ function setup() {
     buildSite(emptyResults, sites.empty);
     const [fixtures, empty] = await Promise.all([serveStatic(sites.fixtures), serveStatic(sites.empty)]);
     closers.push(fixtures.close, empty.close);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launch();
     closers.push(() => browser.close());
     return { browser, fixtures: fixtures.url, empty: empty.url };
   })();
@@ -89,18 +58,8 @@ after(async () => {
 
 async function open(url: string): Promise<Page> {
   const { browser } = await setup();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${url} console.${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`${url} page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`${url} request failed: ${r.url()}`));
-  await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { dashboard?: Hook }).dashboard?.ready === true);
-  return page;
+  return openPage(browser, url, problems);
 }
-
-const charts = (page: Page) => page.evaluate(() => (window as unknown as { dashboard: Hook }).dashboard.charts());
 
 /** Pixels of a canvas drawn in a saturated colour: the data, not the grey grid and text. */
 const colouredPixels = (page: Page, canvasId: string, rgb?: [number, number, number]) =>
@@ -243,3 +202,4 @@ test("no console errors, page errors or failed requests on any page", { skip }, 
   for (const url of [fixtures, empty]) await (await open(url)).close();
   assert.deepEqual(problems, []);
 });
+

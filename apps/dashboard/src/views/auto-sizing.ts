@@ -1,5 +1,5 @@
 import type { BenchCase, SeriesPoint } from "@concurrent/bench-schema";
-import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
+import { addChart, autoAxis, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, isOk, latestRun } from "../data.js";
 import { failureList, grid, noRunsNotice, section, type ViewContext } from "./context.js";
 import { ratioTable } from "./ratios.js";
@@ -25,7 +25,12 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
   const charts = grid();
   view.append(charts);
 
-  const timeline = r.cases.find((c) => limitSeries(c).length > 0);
+  // The run the view exists for: the one where C changes (16 → 4 → 32), i.e. the case whose
+  // timeline spans the most capacity values — not the fixed-C "auto" case of the sweep.
+  const capacities = (c: BenchCase) => new Set(limitSeries(c).map((p) => p["capacity"])).size;
+  const timeline = r.cases
+    .filter((c) => limitSeries(c).length > 0)
+    .sort((a, b) => capacities(b) - capacities(a) || Number(b.group === "changing-capacity") - Number(a.group === "changing-capacity"))[0];
   if (timeline) {
     const series = limitSeries(timeline);
     addChart(
@@ -33,9 +38,9 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
       {
         id: "auto-limit",
         title: "In-flight limit against capacity C",
-        caption: `The auto executor's in-flight limit and the server's capacity C over time (case "${
-          timeline.name
-        }"), on ${describeRun(r)}.`,
+        caption: `The auto executor's in-flight limit and the server's capacity C over time while C changes ${[
+          ...new Set(series.map((p) => p["capacity"])),
+        ].join(" → ")} (case "${timeline.name}"), on ${describeRun(r)}.`,
       },
       {
         type: "line",
@@ -105,7 +110,8 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
 
   const capacity = r.parameters["capacity"];
   const c = Array.isArray(capacity) ? capacity.join(" → ") : String(capacity ?? "unknown");
-  const sized = r.cases.filter((c) => c.labels.maxWorkers !== undefined);
+  // The bars compare sizes at a fixed C: the run where C changes is not one of them.
+  const sized = r.cases.filter((c) => c.labels.maxWorkers !== undefined && capacities(c) <= 1);
   const fixed = sized
     .filter((c) => typeof c.labels.maxWorkers === "number")
     .sort((a, b) => (a.labels.maxWorkers as number) - (b.labels.maxWorkers as number));
@@ -144,7 +150,13 @@ export function renderAutoSizing(root: HTMLElement, ctx: ViewContext): void {
           }),
         },
         options: {
-          scales: { x: categoryAxis("maxWorkers"), y: valueAxis("throughput (requests/s)") },
+          scales: {
+            x: categoryAxis("maxWorkers"),
+            y: autoAxis(
+              "throughput (requests/s)",
+              bars.map((c) => c.stats?.throughput)
+            ),
+          },
           plugins: { tooltip: tooltipUnit("requests/s") },
         },
       }

@@ -4,8 +4,10 @@ import type { ViewContext } from "./context.js";
 import { renderHistory } from "./history.js";
 import { renderIoVsCpu } from "./io-vs-cpu.js";
 import { renderOrdered } from "./ordered.js";
-import { renderOther } from "./other.js";
+import { renderLoad } from "./load.js";
 import { renderPeers } from "./peers.js";
+import { renderScaleout } from "./scaleout.js";
+import { renderScoreboard } from "./scoreboard.js";
 
 /**
  * A view: one section of the page. `render` appends it to `root` (or nothing when there is
@@ -22,10 +24,12 @@ export interface View {
 
 /** The views, in page order. */
 export const VIEWS: View[] = [
+  { id: "scoreboard", title: "Scoreboard", suites: [], render: renderScoreboard },
   { id: "io-vs-cpu", title: "IO vs CPU", suites: ["io-vs-cpu"], render: renderIoVsCpu },
   { id: "ordered-vs-unordered", title: "Ordered vs unordered", suites: ["ordered-vs-unordered"], render: renderOrdered },
   { id: "peers", title: "Peers", suites: ["peers"], render: renderPeers },
   { id: "auto-sizing", title: "Auto-sizing", suites: ["auto-sizing"], render: renderAutoSizing },
+  { id: "scaleout", title: "Scale-out", suites: ["scaleout"], render: renderScaleout },
+  { id: "load", title: "Load", suites: ["load"], render: renderLoad },
   { id: "history", title: "History", suites: [], render: renderHistory },
-  { id: "other", title: "Other suites", suites: ["scaleout", "load"], render: renderOther },
 ];

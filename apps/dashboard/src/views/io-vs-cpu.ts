@@ -1,6 +1,6 @@
 import type { ChartDataset } from "chart.js";
 import type { BenchCase, RuntimeName } from "@concurrent/bench-schema";
-import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
+import { addChart, autoAxis, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, isOk, latestRun, RUNTIME_LABEL, unique } from "../data.js";
 import { el } from "../dom.js";
 import type { LoadedFile } from "../load.js";
@@ -109,7 +109,9 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
         options: {
           scales: {
             x: categoryAxis("maxWorkers (tasks in flight)"),
-            y: valueAxis(speedup ? "speedup over sequential (×)" : "throughput (tasks/s)"),
+            y: speedup
+              ? valueAxis("speedup over sequential (×)")
+              : autoAxis("throughput (tasks/s)", datasets.flatMap((d) => d.data as (number | null)[])),
           },
           plugins: { tooltip: tooltipUnit(speedup ? "×" : "tasks/s") },
           interaction: { mode: "index", intersect: false },

@@ -129,7 +129,7 @@ export function renderOrdered(root: HTMLElement, ctx: ViewContext): void {
         }),
       },
       options: {
-        scales: { x: categoryAxis("executor"), y: valueAxis("time to first result (ms)") },
+        scales: { x: categoryAxis("executor"), y: valueAxis("time to first result (ms, lower is better)") },
         plugins: { tooltip: tooltipUnit("ms") },
       },
     }

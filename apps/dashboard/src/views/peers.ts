@@ -1,6 +1,6 @@
 import type { Chart, Plugin } from "chart.js";
 import type { BenchCase, RuntimeName } from "@concurrent/bench-schema";
-import { addChart, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
+import { addChart, autoAxis, categoryAxis, colorFor, tooltipUnit } from "../charts.js";
 import { isOk, latestRun, RUNTIME_LABEL, unique } from "../data.js";
 import { code, el, notice } from "../dom.js";
 import { fmtDate, shortSha } from "../format.js";
@@ -9,7 +9,37 @@ import { failureList, grid, section, type ViewContext } from "./context.js";
 import { ratioTable } from "./ratios.js";
 
 const US = "@concurrent/futures";
-const peerOf = (c: BenchCase) => c.labels.peer ?? c.name;
+const peerOf = (c: BenchCase) => {
+  const variant = c.labels["variant"];
+  return `${c.labels.peer ?? c.name}${typeof variant === "string" ? ` (${variant})` : ""}`;
+};
+const isUs = (p: string) => p.startsWith(US);
+
+/**
+ * What a group's bars show. Most groups: tasks per second (higher is better). The round trip:
+ * ms per task (lower is better). Memory: extra RSS in MB (lower is better), on its own chart.
+ */
+const MEASURES: { [group: string]: { title: string; axis: string; unit: string; value: (c: BenchCase) => number | null; what: string } } = {
+  roundtrip: {
+    title: "Round trip: one task on a warm pool (lower is better)",
+    axis: "ms per task (lower is better)",
+    unit: "ms",
+    value: (c) => (c.stats ? 1000 / c.stats.throughput : null),
+    what: "Milliseconds from submit to result of a single task on a warm pool",
+  },
+  memory: {
+    title: "Memory: extra RSS of map with buffersize (lower is better)",
+    axis: "extra RSS (MB, lower is better)",
+    unit: "MB",
+    value: (c) => c.metrics?.["rssExtraMB"] ?? null,
+    what: "Resident memory above the start (MB) while map with buffersize walks its input",
+  },
+};
+const THROUGHPUT = {
+  axis: "throughput (tasks/s)",
+  unit: "tasks/s",
+  value: (c: BenchCase) => c.stats?.throughput ?? null,
+};
 
 /**
  * Writes the status ("✕ timeout") where a failed case's bar would stand, so a peer that hangs
@@ -65,8 +95,9 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
   for (const group of groups) {
     const casesOf = (r: LoadedFile) => r.result.cases.filter((c) => (c.group ?? "peers") === group);
     const peers = unique(runs.flatMap((r) => casesOf(r).map(peerOf))).sort(
-      (a, b) => Number(b === US) - Number(a === US)
+      (a, b) => Number(isUs(b)) - Number(isUs(a))
     );
+    const measure = MEASURES[group] ?? { ...THROUGHPUT, title: `Throughput: ${group} (higher is better)`, what: `Tasks per second of each pool for the ${group} benchmark` };
     const statuses: (string | null)[][] = [];
     const datasets = runs.map((run, i) => {
       const rt = run.result.runtime.name;
@@ -82,7 +113,7 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
         label: `${RUNTIME_LABEL[rt]} ${run.result.runtime.version}`,
         data: peers.map((p) => {
           const c = cases.find((x) => peerOf(x) === p);
-          return c && isOk(c) && c.stats ? c.stats.throughput : null;
+          return c && isOk(c) ? measure.value(c) : null;
         }),
         backgroundColor: color,
         borderColor: color,
@@ -101,16 +132,16 @@ export function renderPeers(root: HTMLElement, ctx: ViewContext): void {
       charts,
       {
         id: `peers-${group}`,
-        title: `Throughput: ${group}`,
-        caption: `Tasks per second of each pool for the ${group} benchmark, one bar per runtime, on ${m.cpuModel} (${m.cpus} CPUs, ${m.os} ${m.arch}); runs ${when}.`,
+        title: measure.title,
+        caption: `${measure.what}, one bar per runtime, on ${m.cpuModel} (${m.cpus} CPUs, ${m.os} ${m.arch}); runs ${when}.`,
         footer: failures,
       },
       {
         type: "bar",
-        data: { labels: peers.map((p) => (p === US ? `${p} (us)` : p)), datasets },
+        data: { labels: peers.map((p) => (isUs(p) ? `${p} ← us` : p)), datasets },
         options: {
-          scales: { x: categoryAxis("pool"), y: valueAxis("throughput (tasks/s)") },
-          plugins: { tooltip: tooltipUnit("tasks/s") },
+          scales: { x: categoryAxis("pool"), y: autoAxis(measure.axis, datasets.flatMap((d) => d.data)) },
+          plugins: { tooltip: tooltipUnit(measure.unit) },
         },
         plugins: [failureMarks(statuses)],
       }

@@ -6,6 +6,7 @@ import { renderIoVsCpu } from "./io-vs-cpu.js";
 import { renderOrdered } from "./ordered.js";
 import { renderLoad } from "./load.js";
 import { renderPeers } from "./peers.js";
+import { renderPerKey } from "./per-key.js";
 import { renderScaleout } from "./scaleout.js";
 import { renderScoreboard } from "./scoreboard.js";
 
@@ -29,6 +30,7 @@ export const VIEWS: View[] = [
   { id: "ordered-vs-unordered", title: "Ordered vs unordered", suites: ["ordered-vs-unordered"], render: renderOrdered },
   { id: "peers", title: "Peers", suites: ["peers"], render: renderPeers },
   { id: "auto-sizing", title: "Auto-sizing", suites: ["auto-sizing"], render: renderAutoSizing },
+  { id: "per-key", title: "Per-key", suites: ["per-key"], render: renderPerKey },
   { id: "scaleout", title: "Scale-out", suites: ["scaleout"], render: renderScaleout },
   { id: "load", title: "Load", suites: ["load"], render: renderLoad },
   { id: "history", title: "History", suites: [], render: renderHistory },

@@ -6,6 +6,7 @@ import { autoSizing } from "./auto-sizing.js";
 import { load } from "./load.js";
 import { scaleout } from "./scaleout.js";
 import { perKey } from "./per-key.js";
+import { cancellation } from "./cancellation.js";
 
 /** Every suite, in the order `bench` runs them. */
-export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, perKey, load, scaleout];
+export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, perKey, load, scaleout, cancellation];

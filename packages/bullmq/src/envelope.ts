@@ -7,6 +7,10 @@
 //   { v: 1, t: ["f", source] | ["m", url, name], a: [arg, …] }     one call (submit)
 //   { v: 1, t: …,                                c: [item, …] }    one chunk of map
 //
+// A call submitted with `submitWith` carries `o: { t?: timeout, g?: grace, q?: queueTimeout }`
+// (ms, finite numbers only): the worker then runs it under a signal the producer can abort (see
+// abort.ts), with that run-time timeout and grace enforced where it runs.
+//
 // A job's return value is the encoded result (submit) or the array of encoded results
 // (chunk). A failed job throws an Error whose message is the task's message (what BullMQ
 // dashboards show) and whose `stack` is `MARK + JSON` of `{ e: encodedError, b?: [values
@@ -38,6 +42,14 @@ export interface Payload {
   t: TaskRef;
   a?: Json[];
   c?: Json[];
+  /** submitWith's limits: run-time timeout and grace, ms. */
+  o?: CallLimits;
+}
+
+export interface CallLimits {
+  t?: number;
+  g?: number;
+  q?: number;
 }
 
 export interface JobData {
@@ -60,8 +72,9 @@ export function taskRef(fn: unknown): TaskRef {
 }
 
 /** The payload string. An uncodable argument throws a TypeError here, so `submit` fails that future at once. */
-export function encodePayload(task: TaskRef, args: unknown[] | undefined, items: unknown[] | undefined): string {
+export function encodePayload(task: TaskRef, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits): string {
   const payload: Payload = { v: VERSION, t: task };
+  if (limits !== undefined) payload.o = limits;
   if (items !== undefined) payload.c = items.map((item, i) => encodeArg(item, `item ${i}`));
   else payload.a = (args ?? []).map((arg, i) => encodeArg(arg, `argument ${i}`));
   return JSON.stringify(payload);
@@ -108,7 +121,11 @@ export async function openJobData(data: unknown, secret: string | undefined): Pr
   const ok =
     Array.isArray(t) &&
     ((t[0] === "f" && typeof t[1] === "string") || (t[0] === "m" && typeof t[1] === "string" && typeof t[2] === "string"));
-  if (!ok || (payload.a === undefined) === (payload.c === undefined)) {
+  const o = payload.o as Record<string, unknown> | undefined;
+  const limitsOk =
+    o === undefined ||
+    (o !== null && typeof o === "object" && ["t", "g", "q"].every((k) => o[k] === undefined || (typeof o[k] === "number" && (o[k] as number) >= 0)));
+  if (!ok || !limitsOk || (payload.a === undefined) === (payload.c === undefined)) {
     throw new UntrustedTaskError("the job's payload is malformed: refused");
   }
   return payload;

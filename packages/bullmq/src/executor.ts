@@ -8,7 +8,7 @@ import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } f
 import type { Redis } from "ioredis";
 import {
   abortOn,
-  armRunTimeout,
+  CancelledError,
   checkSubmitOptions,
   ChunkError,
   Executor,
@@ -22,7 +22,8 @@ import {
 } from "@concurrent/core";
 import { decode, type Json } from "./codec.js";
 import { checkConnection, connect, describeConnection, drop, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
-import { encodePayload, readWireError, signPayload, taskRef, type JobData, type Payload } from "./envelope.js";
+import { abortChannel, abortMessage } from "./abort.js";
+import { encodePayload, readWireError, signPayload, taskRef, type CallLimits, type JobData, type Payload } from "./envelope.js";
 import { Percentiles } from "./percentiles.js";
 import { checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
 
@@ -74,9 +75,9 @@ interface Entry {
   missing: number;
   /** Cancelled or aborted here: the job must not run. */
   abandoned?: boolean;
-  /** submitWith's run-time timeout (armed when the job turns active) and how to abort the call. */
-  timeout?: number;
-  abort?: (reason: unknown) => void;
+  /** Submitted with submitWith: a worker holding it is told of an abort (see abort.ts). */
+  abortable?: boolean;
+  reason?: unknown;
 }
 
 const STALLED = /stalled more than allowable limit/;
@@ -207,21 +208,30 @@ export class QueueExecutor extends Executor {
    */
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): QueueFuture<Awaited<R>> {
     checkSubmitOptions(options);
-    const future = this.#submit(fn, args, undefined) as QueueFuture<Awaited<R>>;
+    // The worker applies the run-time timeout and grace where the call runs: only it knows
+    // when the call starts (BullMQ's `active` includes its prefetch). queueTimeout is checked
+    // here until a worker takes the job, and there for the rest (see worker.ts). JSON has no
+    // Infinity: "none" is left out.
+    const limits: CallLimits = {};
+    if (options.timeout !== undefined && options.timeout !== Infinity) limits.t = options.timeout;
+    if (options.grace !== undefined && options.grace !== Infinity) limits.g = options.grace;
+    if (options.queueTimeout !== undefined && options.queueTimeout !== Infinity) limits.q = options.queueTimeout;
+    const future = this.#submit(fn, args, undefined, limits) as QueueFuture<Awaited<R>>;
     const abort = (reason: unknown): void => {
       if (future.done()) return;
       const entry = this.#jobs.get(future.jobId);
       if (entry) this.#stats.failed++;
       if (future.state === "pending") future.setRunningOrNotifyCancel();
       future.setException(reason);
-      // Still in the batch: #flush skips it. In Redis: take it out (0 if a worker holds it).
-      if (entry) void this.#remove(entry);
+      // Still in the batch: #flush skips it. In Redis: take it out, or (a worker holds it)
+      // tell the worker, whose task hears it through currentSignal().
+      if (entry) {
+        entry.reason = reason;
+        void this.#remove(entry);
+      }
     };
     const entry = this.#jobs.get(future.jobId);
-    if (entry && options.timeout !== undefined) {
-      entry.timeout = options.timeout;
-      entry.abort = abort;
-    }
+    if (entry) entry.abortable = true;
     abortOn(future, options, abort);
     return future;
   }
@@ -231,7 +241,7 @@ export class QueueExecutor extends Executor {
     return this.#submit(fn, undefined, items) as Future<unknown[]>;
   }
 
-  #submit(fn: unknown, args: unknown[] | undefined, items: unknown[] | undefined): QueueFuture<unknown> {
+  #submit(fn: unknown, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits): QueueFuture<unknown> {
     if (this.#shutdown) throw new ShutdownError();
     const task = taskRef(fn);
     const jobId = `${this.id}-${++this.#seq}`;
@@ -239,7 +249,7 @@ export class QueueExecutor extends Executor {
     const now = performance.now();
     const entry: Entry = { future, chunk: items !== undefined, where: "new", submitted: now, heard: now, missing: 0 };
     try {
-      entry.payload = encodePayload(task, args, items);
+      entry.payload = encodePayload(task, args, items, limits);
     } catch (error) {
       // An argument the codec cannot carry fails this future at once, and nothing else.
       future.setException(error);
@@ -330,8 +340,19 @@ export class QueueExecutor extends Executor {
     entry.abandoned = true;
     if (entry.where !== "added") return Promise.resolve();
     entry.where = "gone";
-    // 0 means a worker holds the job: it runs, and its result is dropped (the future is done).
-    const removal = this.#queue.remove(entry.future.jobId).catch(() => 0);
+    // 0 means a worker holds the job: it runs, and its result is dropped (the future is done);
+    // a job submitted with submitWith is aborted there too (abort.ts).
+    const jobId = entry.future.jobId;
+    const removal = this.#queue
+      .remove(jobId)
+      .catch(() => 0)
+      .then(async (removed) => {
+        if (removed === 0 && entry.abortable) {
+          const reason = entry.reason ?? new CancelledError();
+          await this.#producer.publish(abortChannel(this.#opts.prefix, this.#opts.queue), abortMessage(jobId, reason)).catch(() => 0);
+        }
+        return removed;
+      });
     this.#removals.add(removal);
     void removal.finally(() => this.#removals.delete(removal));
     return removal;
@@ -346,7 +367,6 @@ export class QueueExecutor extends Executor {
     if (entry.future.setRunningOrNotifyCancel()) {
       entry.started = performance.now();
       this.#waitTime.record(entry.started - entry.submitted);
-      if (entry.abort) armRunTimeout(entry.future, entry.timeout, entry.abort);
     }
   }
 

@@ -9,10 +9,11 @@
 import { setImmediate } from "node:timers";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
+import { TimeoutError, UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
 import { encode, type Json } from "./codec.js";
 import { checkConnection, connect, describeConnection, drop, Watchdog, type Connection } from "./connection.js";
-import { decodeArgs, openJobData, wireError, type Payload } from "./envelope.js";
+import { AbortListener, abortChannel } from "./abort.js";
+import { decodeArgs, openJobData, wireError, type CallLimits, type Payload } from "./envelope.js";
 import { checkBoolean, checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
 
 /** Options of {@link QueueWorker}. */
@@ -86,6 +87,8 @@ export class QueueWorker {
   #inPool = 0;
   #threads = 1;
   #closing: Promise<void> | undefined;
+  /** Aborts from producers (submitWith's signal, timeout), for the jobs running here. */
+  readonly #aborts = new AbortListener();
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
   readonly ready: Promise<void>;
   /** Jobs run to completion / failed / refused by this worker. */
@@ -131,7 +134,12 @@ export class QueueWorker {
       maxStalledCount: options.maxStalledCount ?? 1,
     });
     this.#worker.on("error", () => {});
-    this.ready = Promise.race([this.#worker.waitUntilReady().then(async () => void (await this.#pool)), down]).then(() => {
+    const subscriber = connect(connection, `concurrent:worker-aborts:${options.queue}`);
+    this.#clients.push(subscriber);
+    this.#watchdog.watch(subscriber);
+    const listening = this.#aborts.listen(subscriber, abortChannel(options.prefix, options.queue));
+    const started = Promise.all([this.#worker.waitUntilReady(), listening, this.#pool]);
+    this.ready = Promise.race([started.then(() => {}), down]).then(() => {
       this.#watchdog.close();
     });
     this.ready.catch(() => {});
@@ -157,7 +165,7 @@ export class QueueWorker {
         this.#inPool++;
         let value: unknown;
         try {
-          value = await pool.submit(fn, ...args);
+          value = payload.o === undefined ? await pool.submit(fn, ...args) : await this.#abortable(pool, job, payload.o, fn, args);
         } finally {
           this.#inPool--;
         }
@@ -177,6 +185,28 @@ export class QueueWorker {
         this.#tunedAt = performance.now();
         this.#tune(pool);
       }
+    }
+  }
+
+  // A call submitted with submitWith: it runs under a signal the producer can abort from its
+  // machine (abort.ts), with its run-time timeout and grace applied here, where it runs.
+  // queueTimeout: what is left of it after the job's time in Redis (job.timestamp is the
+  // producer's clock: across machines this assumes clocks in step, as BullMQ's delays do).
+  async #abortable(pool: Executor, job: Job, limits: CallLimits, fn: Task<unknown[], unknown>, args: unknown[]): Promise<unknown> {
+    const jobId = job.id!;
+    const controller = this.#aborts.start(jobId);
+    try {
+      const options: { signal: AbortSignal; timeout?: number; grace?: number; queueTimeout?: number } = { signal: controller.signal };
+      if (limits.t !== undefined) options.timeout = limits.t;
+      if (limits.g !== undefined) options.grace = limits.g;
+      if (limits.q !== undefined) {
+        const left = limits.q - Math.max(0, Date.now() - job.timestamp);
+        if (left <= 0) throw new TimeoutError(`the call did not start within its queueTimeout (${limits.q} ms)`);
+        options.queueTimeout = left;
+      }
+      return await pool.submitWith(options, fn, ...args);
+    } finally {
+      this.#aborts.done(jobId);
     }
   }
 
@@ -256,7 +286,8 @@ export class QueueWorker {
       const connected = this.#clients.every((c) => c.status === "ready");
       await this.#worker.close(!connected).catch(() => {});
       if (this.#ownPool) await (await this.#pool.catch(() => undefined))?.shutdown({ wait: true });
-      await Promise.all(this.#clients.map((c) => c.quit().catch(() => {})));
+      // QUIT on a client that is not connected waits for a connection that may never come.
+      await Promise.all(this.#clients.map((c) => (c.status === "ready" ? c.quit().catch(() => {}) : undefined)));
       for (const c of this.#clients) drop(c);
     })();
     return this.#closing;

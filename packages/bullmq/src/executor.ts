@@ -78,6 +78,8 @@ interface Entry {
   /** Submitted with submitWith: a worker holding it is told of an abort (see abort.ts). */
   abortable?: boolean;
   reason?: unknown;
+  /** Its abort was published. */
+  published?: boolean;
 }
 
 const STALLED = /stalled more than allowable limit/;
@@ -221,6 +223,8 @@ export class QueueExecutor extends Executor {
       if (future.done()) return;
       const entry = this.#jobs.get(future.jobId);
       if (entry) this.#stats.failed++;
+      // A worker holds it: tell it now, not after the removal below fails.
+      if (entry && future.state === "running" && entry.where === "added") void this.#publishAbort(entry, reason);
       if (future.state === "pending") future.setRunningOrNotifyCancel();
       future.setException(reason);
       // Still in the batch: #flush skips it. In Redis: take it out, or (a worker holds it)
@@ -347,15 +351,19 @@ export class QueueExecutor extends Executor {
       .remove(jobId)
       .catch(() => 0)
       .then(async (removed) => {
-        if (removed === 0 && entry.abortable) {
-          const reason = entry.reason ?? new CancelledError();
-          await this.#producer.publish(abortChannel(this.#opts.prefix, this.#opts.queue), abortMessage(jobId, reason)).catch(() => 0);
-        }
+        if (removed === 0) await this.#publishAbort(entry, entry.reason ?? new CancelledError());
         return removed;
       });
     this.#removals.add(removal);
     void removal.finally(() => this.#removals.delete(removal));
     return removal;
+  }
+
+  #publishAbort(entry: Entry, reason: unknown): Promise<unknown> {
+    if (!entry.abortable || entry.published) return Promise.resolve();
+    entry.published = true;
+    const message = abortMessage(entry.future.jobId, reason);
+    return this.#producer.publish(abortChannel(this.#opts.prefix, this.#opts.queue), message).catch(() => 0);
   }
 
   // ---- events ---------------------------------------------------------------------------

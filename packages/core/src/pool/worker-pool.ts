@@ -425,6 +425,10 @@ export class WorkerPoolExecutor extends Executor {
       }
     }
     this.#busyMs += busy;
+    // The worker has moved on to its next call: a timed one waiting there starts about now,
+    // so look at its run time from here rather than a whole `timeout` after it was sent.
+    const next = w.inFlight.peek();
+    if (next !== undefined && next.limits !== undefined) this.#armRunTimeout(next);
     // Estimates change while calls run: start from zero whenever the worker is empty.
     if (w.load === 0 || w.aheadMs < 0) w.aheadMs = 0;
     if (w.load === 0) this.#onIdle(w);

@@ -68,8 +68,10 @@ export const autoSizing: Suite = {
             context.progress.update(round * sizes.length + k + 1, p.rounds * sizes.length, `maxWorkers=${size} (round ${round + 1}/${p.rounds})`);
             const ex = asyncPool({ maxWorkers: size });
             const t0 = performance.now();
-            const r = await drive(ex, server.workUrl, p.windowMs, p.backlog, () => {
-              if (size === "auto" && round === 0) autoSeries.push({ t: performance.now() - t0, limit: ex.stats().limit, capacity: p.capacity });
+            let last = 0;
+            const r = await drive(ex, server.workUrl, p.windowMs, p.backlog, (completed) => {
+              if (size === "auto" && round === 0) autoSeries.push({ t: performance.now() - t0, limit: ex.stats().limit, capacity: p.capacity, throughput: ((completed - last) * 1000) / p.tickMs });
+              last = completed;
             });
             rates.get(size)!.push(r.completed / (r.ms / 1000));
             limits.get(size)!.push(ex.stats().limit);

@@ -1,4 +1,4 @@
-import { BrokenExecutorError, ShutdownError } from "./errors.js";
+import { BrokenExecutorError, CancelledError, ShutdownError } from "./errors.js";
 import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.js";
 import { Future } from "./future.js";
 import { Queue } from "./queue.js";
@@ -9,6 +9,10 @@ import { asyncContext, setCurrentCall, type CallContext } from "./context.js";
 import { createLimit, autoLimitDefaults, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkKey, KeyedQueue, resolveKeyOptions, type KeyState, type KeyStats } from "./keys/index.js";
 import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
+import { StreamBuffer } from "./stream/buffer.js";
+import { LocalStream } from "./stream/local.js";
+import { checkStreamOptions } from "./stream/options.js";
+import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream } from "./stream/task-stream.js";
 
 /** Options of {@link AsyncPoolExecutor}. */
 export interface AsyncPoolOptions {
@@ -227,6 +231,53 @@ export class AsyncPoolExecutor extends Executor {
     task.limits = options;
     abortOn(task, options, (reason) => task.abort(reason));
     return task;
+  }
+
+  /**
+   * Run a generator (or a function returning an iterable) as one call against
+   * `maxWorkers`; its values go to the consumer as it yields them, at most `highWaterMark`
+   * ahead. See {@link TaskStream}.
+   */
+  override streamWith<A extends unknown[], T extends StreamSource>(
+    options: StreamOptions,
+    fn: (...args: A) => T,
+    ...args: A
+  ): TaskStream<StreamYield<T>, StreamReturn<T>> {
+    const highWaterMark = checkStreamOptions(options);
+    if (this.#shutdown) throw new ShutdownError();
+    if (typeof fn !== "function") {
+      throw new TypeError(`AsyncPoolExecutor.stream expects a function, got ${describeValue(fn)}`);
+    }
+    const producer = new LocalStream(fn as (...args: unknown[]) => unknown, args, highWaterMark);
+    const task = new AsyncTask<StreamReturn<T>>(producer.run, [], performance.now());
+    const stream = new StreamBuffer<StreamYield<T>, StreamReturn<T>>(task, highWaterMark, {
+      grant: (n) => producer.grant(n),
+      // Not started: it never will. Running: the producer stops at its next step, and the
+      // call settles (freeing its slot) once the task's return() ran.
+      close: (reason) => {
+        if (task.state === "pending") {
+          if (reason instanceof CancelledError) task.cancel();
+          else {
+            task.setRunningOrNotifyCancel();
+            task.setException(reason);
+          }
+        } else producer.close();
+      },
+    });
+    producer.buffer = stream as StreamBuffer<unknown, unknown>;
+    this.#enqueue(task, this.#keys === undefined ? "" : this.#keys.keyOf(args));
+    // As submitWith: the future rejects at once (a signal with CancelledError, its reason as
+    // cause), the task's currentSignal() aborts, and the producer stops at its next step;
+    // the slot is freed once the task's return() ran.
+    const { signal, timeout, queueTimeout } = options;
+    if (signal !== undefined || timeout !== undefined || queueTimeout !== undefined) {
+      task.limits = options;
+      // However it is aborted (here, or by the run-time timeout armed when it starts).
+      task.addDoneCallback(() => producer.close());
+      if (signal !== undefined) abortOn(task, { signal }, (reason) => task.abort(new CancelledError("the stream's signal aborted", { cause: reason })));
+      if (queueTimeout !== undefined) abortOn(task, { queueTimeout }, (reason) => task.abort(reason));
+    }
+    return stream;
   }
 
   async shutdown(options?: ShutdownOptions): Promise<void> {

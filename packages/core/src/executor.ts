@@ -3,6 +3,7 @@ import type { Future } from "./future.js";
 import { MapIterator } from "./map.js";
 import type { ExecutorStats } from "./stats.js";
 import type { ModuleTask } from "./tasks.js";
+import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream } from "./stream/task-stream.js";
 
 /** Options of {@link Executor.map}. */
 export interface MapOptions {
@@ -68,6 +69,23 @@ export abstract class Executor {
 
   /** `submit` with per-call options: an `AbortSignal`, a run-time `timeout`, a `queueTimeout`, a `grace`, a transfer list. */
   abstract submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>>;
+
+  /**
+   * Run a task that yields many values (a generator or async generator function, or one
+   * returning an iterable): its values arrive as they are made, with back-pressure, and
+   * `stream.future` holds its return value. See {@link TaskStream}.
+   */
+  stream<A extends unknown[], T extends StreamSource>(fn: Task<A, T>, ...args: A): TaskStream<StreamYield<T>, StreamReturn<T>> {
+    return this.streamWith({}, fn, ...args);
+  }
+
+  /** `stream` with per-call options: `highWaterMark`, and those of `submitWith`. */
+  streamWith<A extends unknown[], T extends StreamSource>(options: StreamOptions, fn: Task<A, T>, ...args: A): TaskStream<StreamYield<T>, StreamReturn<T>> {
+    void options;
+    void fn;
+    void args;
+    throw new TypeError(`${this.constructor.name} does not run streams`);
+  }
 
   /**
    * Stop taking work. Idempotent. `cancelFutures` cancels calls not yet started; with

@@ -18,3 +18,4 @@ export type { TransferItem } from "./transfer.js";
 export { abortOn, checkSubmitOptions } from "./submit-options.js";
 export { currentSignal, registerAsyncContext, type AsyncContext, type CallContext } from "./context.js";
 export { armRunTimeout, runTimeoutError, DEFAULT_GRACE } from "./submit-options.js";
+export type { TaskStream, StreamOptions, StreamSource, StreamYield, StreamReturn } from "./stream/task-stream.js";

@@ -29,6 +29,29 @@ export const OP_CHUNK = 3;
  */
 export const H_ABORT = 10;
 
+/**
+ * Record `OP_STREAM, id, [args, highWaterMark]`: call function `id` and stream what it
+ * yields. The stream occupies its worker (calls run in order) until it ends; meanwhile:
+ * - the worker posts `[W_STREAM_VALUES, ...values]` frames: many small values per message,
+ *   sent when the task awaits, after STREAM_FLUSH_MS, when a frame is large, and before it
+ *   pauses for credit; it never runs more than the credit ahead (initially highWaterMark);
+ * - the host posts `[H_STREAM_CREDIT, seq, n]` as the consumer takes values, and
+ *   `[H_STREAM_CLOSE, seq]` to stop it (`seq`: the call's place in the worker's sequence,
+ *   as H_ABORT counts it, so a message for a stream that already ended is ignored); an
+ *   H_ABORT of a running stream closes it too (its currentSignal() aborts as well);
+ * - the stream ends with its call's ordinary entry in RESULTS, after its last frame:
+ *   S_OK with the return value, S_ERROR, or S_STREAM_CLOSED once a close ran return().
+ */
+export const OP_STREAM = 20;
+/** Host → worker: `[STREAM_CREDIT, seq, n]` — the stream may yield n more values. */
+export const H_STREAM_CREDIT = 20;
+/** Host → worker: `[STREAM_CLOSE, seq]` — stop the stream (its iterator's return() runs). */
+export const H_STREAM_CLOSE = 21;
+/** Worker → host: `[STREAM_VALUES, ...values]` — values of the stream the worker is running. */
+export const W_STREAM_VALUES = 20;
+/** Result status (streams): the stream stopped because the host closed it. */
+export const S_STREAM_CLOSED = 20;
+
 /** Worker → host: `[READY]` — initialized, send work. */
 export const W_READY = 0;
 /** Worker → host: `[INIT_FAILED, error]` — the initializer threw: the pool is broken. */

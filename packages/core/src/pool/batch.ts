@@ -1,4 +1,4 @@
-import { OP_CALL, OP_CHUNK, OP_FUNCTION, OP_MODULE } from "../protocol.js";
+import { OP_CALL, OP_CHUNK, OP_FUNCTION, OP_MODULE, OP_STREAM } from "../protocol.js";
 import type { PoolWorker } from "./pool-worker.js";
 import type { PoolTask } from "./task.js";
 
@@ -16,7 +16,8 @@ export function appendCall(batch: unknown[], w: PoolWorker, task: PoolTask): voi
     }
     w.lastDefined = def.id;
   }
-  batch.push(task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+  if (task.stream !== undefined) batch.push(OP_STREAM, def.id, [task.args, task.stream.highWaterMark]);
+  else batch.push(task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
 }
 
 /**

@@ -9,9 +9,9 @@ import type { PoolTask } from "./task.js";
  * - `"fail"` — it was running: its future fails (WorkerExitedError, or the abort reason);
  * - `"rerun"` — it had finished, but its result was still waiting in the worker's outgoing
  *   batch and died with it: it runs again, once — unless it moved buffers (they went with
- *   the worker), in which case it fails.
+ *   the worker) or is a stream (its values were delivered already), in which case it fails.
  */
 export function fateOfCall(task: PoolTask, seq: number, started: number, finished: number): "requeue" | "fail" | "rerun" {
-  if (seq < finished) return task.rerun || task.transfer !== undefined ? "fail" : "rerun";
+  if (seq < finished) return task.rerun || task.transfer !== undefined || task.stream !== undefined ? "fail" : "rerun";
   return seq < started ? "fail" : "requeue";
 }

@@ -2,6 +2,7 @@ import type { TransferItem } from "../transfer.js";
 import { Future } from "../future.js";
 import { functionSource, isModuleTask } from "../tasks.js";
 import type { SubmitOptions, Task } from "../executor.js";
+import type { StreamBuffer } from "../stream/buffer.js";
 
 /** What a worker needs to know to run a function: its id and how to define it. */
 export interface TaskDef {
@@ -60,6 +61,8 @@ export class PoolTask<R = unknown> extends Future<R> {
   limits: SubmitOptions | undefined = undefined;
   /** The run-time timeout's timer, while one is armed. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** For a stream call: its consumer side (values, credit, close). */
+  stream: StreamBuffer<unknown, unknown> | undefined = undefined;
 
   constructor(
     readonly def: TaskDef,

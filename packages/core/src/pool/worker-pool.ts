@@ -1,5 +1,5 @@
 import type { TransferItem } from "../transfer.js";
-import { BrokenExecutorError, ShutdownError, WorkerExitedError } from "../errors.js";
+import { BrokenExecutorError, CancelledError, ShutdownError, WorkerExitedError } from "../errors.js";
 import { ChunkError, Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
 import type { Future } from "../future.js";
 import {
@@ -9,11 +9,15 @@ import {
   H_ABORT,
   H_BATCH,
   H_INIT,
+  H_STREAM_CLOSE,
+  H_STREAM_CREDIT,
   S_ERROR,
   S_OK,
+  S_STREAM_CLOSED,
   W_INIT_FAILED,
   W_READY,
   W_RESULTS,
+  W_STREAM_VALUES,
   W_UNCAUGHT,
   deserializeError,
   serializeError,
@@ -24,6 +28,9 @@ import { Queue } from "../queue.js";
 import { SampleWindow, type WorkerPoolStats } from "../stats.js";
 import { abortOn, checkSubmitOptions, DEFAULT_GRACE, runTimeoutError } from "../submit-options.js";
 import { checkOptions, checkTimeout } from "../validate.js";
+import { StreamBuffer } from "../stream/buffer.js";
+import { checkStreamOptions } from "../stream/options.js";
+import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream } from "../stream/task-stream.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { appendCall, uncloneableArguments } from "./batch.js";
 import { autoChunksize } from "./chunksize.js";
@@ -39,6 +46,9 @@ import { PoolTask, taskDef, type TaskDef } from "./task.js";
 // call per worker, as a call may block).
 const TARGET_AHEAD_MS = 2;
 const MAX_AHEAD = 1024;
+// What a stream is expected to take, for prefetching: long enough that no call is queued
+// behind it on its worker (it holds the worker until its consumer is done).
+const STREAM_MS = 1e9;
 // A pool whose workers die this many times in a row before they are ready is broken.
 const MAX_START_FAILURES = 3;
 
@@ -129,6 +139,41 @@ export class WorkerPoolExecutor extends Executor {
       abortOn(task, options, (reason) => this.#abort(task, reason), () => this.#waiting(task));
     }
     return task as Future<Awaited<R>>;
+  }
+
+  /**
+   * Run a generator (or a function returning an iterable) in a worker, as one call that
+   * holds its worker until it ends; its values cross in frames as it yields them, at most
+   * `highWaterMark` ahead of the consumer. `signal`, `timeout`, `queueTimeout` and `grace`
+   * act as for `submitWith` (a signal rejects with `CancelledError`, its reason as `cause`);
+   * the task's `currentSignal()` aborts, and its iterator's `return()` runs. See {@link TaskStream}.
+   */
+  override streamWith<A extends unknown[], T extends StreamSource>(
+    options: StreamOptions,
+    fn: Task<A, T>,
+    ...args: A
+  ): TaskStream<StreamYield<T>, StreamReturn<T>> {
+    const highWaterMark = checkStreamOptions(options);
+    const task = this.#submit(fn, args, false, options.transfer);
+    const stream = new StreamBuffer<unknown, unknown>(task, highWaterMark, {
+      grant: (n) => {
+        const w = task.worker as PoolWorker | undefined;
+        if (w !== undefined && w.state !== "dead") w.handle.post([H_STREAM_CREDIT, task.seq, n]);
+      },
+      close: (reason) => this.#closeStream(task, reason),
+    });
+    task.stream = stream;
+    const { signal, timeout, queueTimeout } = options;
+    if (!task.done() && (signal !== undefined || timeout !== undefined || queueTimeout !== undefined)) {
+      task.limits = options;
+      if (timeout !== undefined) task.addDoneCallback(() => clearTimeout(task.timer));
+      const waiting = () => this.#waiting(task);
+      if (signal !== undefined) {
+        abortOn(task, { signal }, (reason) => this.#abort(task, new CancelledError("the stream's signal aborted", { cause: reason })), waiting);
+      }
+      if (queueTimeout !== undefined) abortOn(task, { queueTimeout }, (reason) => this.#abort(task, reason), waiting);
+    }
+    return stream as unknown as TaskStream<StreamYield<T>, StreamReturn<T>>;
   }
 
   override _submitChunk(fn: Task<[unknown], unknown>, items: unknown[]): Future<unknown[]> {
@@ -338,6 +383,7 @@ export class WorkerPoolExecutor extends Executor {
   }
 
   #expectedMs(task: PoolTask): number {
+    if (task.stream !== undefined) return STREAM_MS;
     const def = task.def;
     if (def.id !== this.#lastMeasured && !this.#measured.has(def.id)) return TARGET_AHEAD_MS;
     return task.chunk ? def.avgMs * task.args.length : def.avgMs;
@@ -367,6 +413,10 @@ export class WorkerPoolExecutor extends Executor {
     switch (message[0]) {
       case W_RESULTS:
         this.#onResults(w, message);
+        break;
+      case W_STREAM_VALUES:
+        // Frames come from the stream the worker runs now: the oldest call it holds.
+        w.inFlight.peek()?.stream?.pushFrame(message, 1);
         break;
       case W_READY:
         if (w.state !== "starting") break;
@@ -415,6 +465,11 @@ export class WorkerPoolExecutor extends Executor {
       if (status === S_OK) {
         this.#completed++;
         task.setResult(value);
+      } else if (status === S_STREAM_CLOSED) {
+        const reason = task.stream?.closeReason ?? new CancelledError("the stream was closed");
+        if (reason instanceof CancelledError) this.#cancelled++;
+        else this.#failed++;
+        task.setException(reason);
       } else {
         this.#failed++;
         if (status === S_ERROR) task.setException(deserializeError(value as SerializedError));
@@ -590,6 +645,25 @@ export class WorkerPoolExecutor extends Executor {
         task.setException(new WorkerExitedError("the pool was terminated before the task started"));
       }
     } else for (const task of kept) this.#queue.push(task);
+  }
+
+  // Close a stream its consumer left (break, return()). Not started: it never runs. On a
+  // worker: that worker stops it (its iterator's return() runs there) and reports back,
+  // which settles it with CancelledError and frees the slot.
+  #closeStream(task: PoolTask, reason: unknown): void {
+    if (task.done()) return;
+    const w = task.worker as PoolWorker | undefined;
+    if (w !== undefined) {
+      if (w.state !== "dead") w.handle.post([H_STREAM_CLOSE, task.seq]);
+      return;
+    }
+    if (task.state === "pending" && reason instanceof CancelledError) {
+      task.cancel();
+      return;
+    }
+    if (task.state === "pending") task.setRunningOrNotifyCancel();
+    this.#failed++;
+    task.setException(reason);
   }
 
   // ---- run time, abort, grace ---------------------------------------------------------

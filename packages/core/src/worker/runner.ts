@@ -6,12 +6,16 @@ import {
   H_ABORT,
   H_BATCH,
   H_INIT,
+  H_STREAM_CLOSE,
+  H_STREAM_CREDIT,
   OP_CALL,
   OP_CHUNK,
   OP_FUNCTION,
+  OP_STREAM,
   S_CHUNK_ERROR,
   S_ERROR,
   S_OK,
+  S_STREAM_CLOSED,
   W_INIT_FAILED,
   W_READY,
   W_RESULTS,
@@ -25,8 +29,10 @@ import {
 import { currentSignal, setCurrentCall } from "../context.js";
 import { RunningCall } from "./call.js";
 import { capturedVariableError } from "../tasks.js";
+import { pump, sourceOf, taskName } from "../stream/produce.js";
 import { loadExport } from "./modules.js";
 import type { WorkerPort } from "./port.js";
+import { WorkerStream } from "./stream.js";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -68,6 +74,9 @@ export function runWorker(port: WorkerPort): void {
   let out: unknown[] = [W_RESULTS];
   let lastFlush = performance.now();
   let avgMs = 0;
+  // The stream running now, and streams the host closed before they started.
+  let stream: WorkerStream | undefined;
+  const closedEarly = new Set<number>();
 
   port.onUncaught((error) => {
     flush();
@@ -183,6 +192,21 @@ export function runWorker(port: WorkerPort): void {
         finishCall(op === OP_CHUNK ? S_CHUNK_ERROR : S_ERROR, op === OP_CHUNK ? [[], fail(id, error)] : fail(id, error), started);
         continue;
       }
+      if (op === OP_STREAM) {
+        // Earlier results leave first: the host reads frames as the stream's, the call at
+        // the head of its in-flight list.
+        flush();
+        if (closedEarly.delete(seq)) {
+          finishCall(S_STREAM_CLOSED, undefined, started);
+          continue;
+        }
+        runStream(fn, id, payload as unknown as [unknown[], number], seq).then((r) => {
+          finishCall(r.status, r.value, started);
+          flush();
+          drain();
+        });
+        return;
+      }
       if (op === OP_CHUNK) {
         const result = runChunk(fn, id, payload);
         if (result instanceof Promise) {
@@ -228,7 +252,7 @@ export function runWorker(port: WorkerPort): void {
   function onBatch(message: unknown[]): void {
     for (let i = 1; i < message.length; ) {
       const op = message[i] as number;
-      if (op === OP_CALL || op === OP_CHUNK) {
+      if (op === OP_CALL || op === OP_CHUNK || op === OP_STREAM) {
         work.push(op, message[i + 1], message[i + 2]);
         i += 3;
       } else if (op === OP_FUNCTION) {
@@ -245,8 +269,34 @@ export function runWorker(port: WorkerPort): void {
   // The running call hears it through currentSignal(); a call not yet started is skipped when
   // its turn comes; a finished one is left alone.
   function onAbort(seq: number, reason: unknown): void {
-    if (seq === call.seq) call.abort(reason);
-    else if (seq >= nextSeq) aborted.set(seq, reason);
+    if (seq === call.seq) {
+      call.abort(reason);
+      // A stream stops at its next step: its iterator's return() runs here.
+      if (stream !== undefined && stream.seq === seq) stream.close();
+    } else if (seq >= nextSeq) aborted.set(seq, reason);
+  }
+
+  async function runStream(fn: Fn, id: number, [args, highWaterMark]: [unknown[], number], seq: number): Promise<{ status: number; value: unknown }> {
+    const s = new WorkerStream(seq, highWaterMark, port);
+    stream = s;
+    try {
+      let value = fn(...args);
+      if (isThenable(value)) value = await value;
+      const end = await pump(sourceOf(value, taskName(fn)), s);
+      s.flush();
+      if (s.failure) return { status: S_ERROR, value: serializeError(s.failure) };
+      return end.closed ? { status: S_STREAM_CLOSED, value: undefined } : { status: S_OK, value: end.value };
+    } catch (error) {
+      s.flush();
+      return { status: S_ERROR, value: s.failure ? serializeError(s.failure) : fail(id, error) };
+    } finally {
+      stream = undefined;
+    }
+  }
+
+  function onStreamClose(seq: number): void {
+    if (stream !== undefined && stream.seq === seq) stream.close();
+    else if (seq >= nextSeq) closedEarly.add(seq);
   }
 
   async function init(spec: TaskSpec | null, args: unknown[]): Promise<void> {
@@ -261,6 +311,10 @@ export function runWorker(port: WorkerPort): void {
       onBatch(message);
     } else if (message[0] === H_ABORT) {
       onAbort(message[1] as number, deserializeError(message[2] as SerializedError));
+    } else if (message[0] === H_STREAM_CREDIT) {
+      if (stream !== undefined && stream.seq === message[1]) stream.grant(message[2] as number);
+    } else if (message[0] === H_STREAM_CLOSE) {
+      onStreamClose(message[1] as number);
     } else if (message[0] === H_INIT) {
       ctrl = message[1] as Int32Array;
       startedAt = startedAtView(ctrl);

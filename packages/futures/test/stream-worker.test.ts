@@ -1,0 +1,129 @@
+// Streaming tasks on the worker pool (issue 17), what only a pool of isolates can show:
+// module tasks, values that cannot be cloned, a worker dying mid-stream, and values
+// travelling in frames rather than one message each.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { adapter, WorkerExitedError, WorkerPoolExecutor, taskModule, type PoolAdapter, type WorkerPoolOptions } from "@concurrent/futures";
+import { errorOf } from "./helpers/pool.js";
+import { runtime } from "./helpers/runtime.js";
+
+const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
+
+async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPoolExecutor) => Promise<void>): Promise<void> {
+  const pool = new WorkerPoolExecutor(options);
+  try {
+    await body(pool);
+  } finally {
+    await pool.terminateWorkers();
+  }
+}
+
+async function all<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const v of stream) out.push(v);
+  return out;
+}
+
+// "module tasks too"
+test(`worker pool stream (${runtime}): a module task that is a generator or async generator streams`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const numbers = pool.stream(tasks.countTo, 5);
+    assert.deepEqual(await all(numbers), [0, 1, 2, 3, 4]);
+    assert.equal(await numbers.future, "counted");
+    const parsed = pool.stream(tasks.records, "a b\nc\nd e f");
+    assert.deepEqual(await all(parsed), [
+      { line: 1, words: 2 },
+      { line: 2, words: 1 },
+      { line: 3, words: 3 },
+    ]);
+    assert.equal(await parsed.future, 3);
+  }));
+
+// "A worker that dies mid-stream: next() rejects with WorkerExitedError after the values
+// already delivered."
+test(`worker pool stream (${runtime}): a worker that dies mid-stream: the delivered values, then WorkerExitedError; the pool carries on`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const stream = pool.stream(async function* (sab: SharedArrayBuffer) {
+      const g = new Int32Array(sab);
+      yield 0;
+      yield 1;
+      yield 2;
+      while (Atomics.load(g, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      process.exit(9);
+    }, gate.buffer as SharedArrayBuffer);
+    const values: number[] = [];
+    let error: unknown;
+    try {
+      for await (const v of stream) {
+        values.push(v);
+        if (values.length === 3) Atomics.store(gate, 0, 1);
+      }
+    } catch (e) {
+      error = e;
+    }
+    assert.deepEqual(values, [0, 1, 2]);
+    assert.ok(error instanceof WorkerExitedError, `got ${String(error)}`);
+    assert.equal((await errorOf(stream.future)).code, "ERR_WORKER_EXITED");
+    assert.deepEqual(await all(pool.stream(tasks.countTo, 3)), [0, 1, 2], "the pool replaced the worker");
+  }));
+
+// Bad input: "a value that cannot be cloned (that stream fails at that value, with its
+// index; the pool carries on)"
+test(`worker pool stream (${runtime}): a value that cannot be cloned fails the stream at that value, with its index`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const stream = pool.streamWith({ highWaterMark: 64 }, function* () {
+      for (let i = 0; i < 5; i++) yield i;
+      yield () => "a function cannot be cloned";
+      yield 6;
+    });
+    const values: unknown[] = [];
+    let error: unknown;
+    try {
+      for await (const v of stream) values.push(v);
+    } catch (e) {
+      error = e;
+    }
+    assert.deepEqual(values, [0, 1, 2, 3, 4]);
+    assert.ok(error instanceof TypeError, `got ${String(error)}`);
+    assert.equal((error as TypeError & { index: number }).index, 5);
+    assert.match((error as Error).message, /#5/);
+    assert.equal(await errorOf(stream.future), error);
+    assert.deepEqual(await all(pool.stream(tasks.countTo, 2)), [0, 1], "the pool carries on");
+    assert.equal(pool.stats().workers, 1, "on the same worker");
+  }));
+
+// "Values are framed so small ones travel together": count the messages the host receives.
+test(`worker pool stream (${runtime}): small values travel many to a message, not one message each`, async () => {
+  let messages = 0;
+  const counting: PoolAdapter = Object.create(adapter as object) as PoolAdapter;
+  counting.spawn = (url, events, options) =>
+    adapter.spawn(url, { ...events, message: (data) => (messages++, events.message(data)) }, options);
+  await withPool({ maxWorkers: 1, adapter: counting }, async (pool) => {
+    const n = 200_000;
+    let got = 0;
+    for await (const v of pool.streamWith({ highWaterMark: 4096 }, function* (count: number) {
+      for (let i = 0; i < count; i++) yield i;
+    }, n)) {
+      if (v === got) got++;
+    }
+    assert.equal(got, n);
+    assert.ok(messages < n / 50, `${messages} messages for ${n} values`);
+  });
+});
+
+test(`worker pool stream (${runtime}): a large value is not held back for company`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const stream = pool.stream(function* (sab: SharedArrayBuffer) {
+      const g = new Int32Array(sab);
+      yield "x".repeat(1 << 20);
+      // A sync generator that never awaits: only the frame's size can send the value now.
+      while (Atomics.load(g, 0) === 0) Atomics.wait(g, 0, 0, 5);
+      yield "end";
+    }, gate.buffer as SharedArrayBuffer);
+    const first = await stream.next();
+    assert.equal((first.value as string).length, 1 << 20);
+    Atomics.store(gate, 0, 1);
+    assert.deepEqual(await all(stream), ["end"]);
+  }));

@@ -7,6 +7,7 @@ import { load } from "./load.js";
 import { scaleout } from "./scaleout.js";
 import { perKey } from "./per-key.js";
 import { cancellation } from "./cancellation.js";
+import { streaming } from "./streaming.js";
 
 /** Every suite, in the order `bench` runs them. */
-export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, perKey, load, scaleout, cancellation];
+export const SUITE_LIST: Suite[] = [ioVsCpu, orderedVsUnordered, peers, autoSizing, perKey, load, scaleout, cancellation, streaming];

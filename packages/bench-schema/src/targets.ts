@@ -37,6 +37,11 @@ export const TARGETS: { [figure: string]: Target } = {
   "scaleout-map/raw-bullmq": { better: "higher", target: 10 },
   // cancellation (issue 16): honouring tasks finish within 1.5x the good calls alone
   "cancellation/honouring/good-only": { better: "lower", target: 1.5 },
+  // streaming (issue 17)
+  "streaming/values-per-s/raw": { better: "higher", target: 3 },
+  "streaming-hwm1024/values-per-s/raw": { better: "higher", target: 3 },
+  "streaming/first-value/roundtrip": { better: "lower", target: 2 },
+  "streaming/slow-consumer/rss-50MB": { better: "lower", target: 1 },
   // load: extra RSS of a big input stays under 100 MB
   "load/map-buffersize/AsyncPoolExecutor/rss-100MB": { better: "lower", target: 1 },
   "load/map-buffersize/WorkerPoolExecutor/rss-100MB": { better: "lower", target: 1 },

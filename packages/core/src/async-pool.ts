@@ -5,7 +5,7 @@ import { Queue } from "./queue.js";
 import { defaultCpuCount } from "./runtime.js";
 import { SampleWindow, type ExecutorStats } from "./stats.js";
 import { abortOn, armRunTimeout, checkSubmitOptions } from "./submit-options.js";
-import { asyncContext, setCurrentCall, type CallContext } from "./context.js";
+import { asyncContext, setCurrentCall, useAsyncContext, type CallContext } from "./context.js";
 import { createLimit, autoLimitDefaults, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkKey, KeyedQueue, resolveKeyOptions, type KeyState, type KeyStats } from "./keys/index.js";
 import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
@@ -227,6 +227,7 @@ export class AsyncPoolExecutor extends Executor {
   submitWith<A extends unknown[], R>(options: AsyncPoolSubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     const key = this.#keyIn(options);
     checkSubmitOptions(options !== null && typeof options === "object" && "key" in options ? withoutKey(options) : options);
+    useAsyncContext();
     const task = (key === undefined ? this.submit(fn, ...args) : this.#submitKeyed(key, fn, args)) as AsyncTask<Awaited<R>>;
     task.limits = options;
     abortOn(task, options, (reason) => task.abort(reason));

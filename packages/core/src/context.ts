@@ -24,6 +24,8 @@ export interface CallContext {
 
 interface ContextState {
   hook: AsyncContext | undefined;
+  /** Whether executors run calls through `hook` (see {@link asyncContext}). */
+  active: boolean;
   current: CallContext | undefined;
 }
 
@@ -31,7 +33,7 @@ const KEY = Symbol.for("@concurrent/futures:context");
 
 function state(): ContextState {
   const g = globalThis as { [KEY]?: ContextState };
-  return (g[KEY] ??= { hook: undefined, current: undefined });
+  return (g[KEY] ??= { hook: undefined, active: false, current: undefined });
 }
 
 const shared = state();
@@ -41,9 +43,21 @@ export function registerAsyncContext(hook: AsyncContext): void {
   shared.hook ??= hook;
 }
 
-/** @internal The registered async context, if any. */
+/**
+ * @internal The registered async context, once this process uses cancellation: after its
+ * first `currentSignal()` call or `submitWith` on an AsyncPoolExecutor. Until then calls run
+ * without it, because an async context costs every call (on Node 20 AsyncLocalStorage turns
+ * on promise hooks for the whole process: a trivial async-pool call took 1.8x as long).
+ * The one thing that costs: a task submitted with plain `submit` that calls `currentSignal()`
+ * for the first time in the process *after* an `await` finds no context and throws.
+ */
 export function asyncContext(): AsyncContext | undefined {
-  return shared.hook;
+  return shared.active ? shared.hook : undefined;
+}
+
+/** @internal From now on, executors run calls through the registered async context. */
+export function useAsyncContext(): void {
+  shared.active = true;
 }
 
 /**
@@ -63,6 +77,7 @@ export function setCurrentCall(call: CallContext | undefined): CallContext | und
  * @throws {TypeError} outside a task.
  */
 export function currentSignal(): AbortSignal {
+  shared.active = true;
   const call = shared.hook?.getStore() ?? shared.current;
   if (call === undefined) {
     throw new TypeError("currentSignal() was called outside a task: only a function running on an executor has a current signal");

@@ -126,8 +126,9 @@ test(`worker pool (${runtime}): a call aborted while queued on a busy worker nev
     const slow = pool.submit(tasks.work, 300);
     const controller = new AbortController();
     const aborted = pool.submitWith({ signal: controller.signal }, mark, flag.sab);
+    // Usually handed to the worker by now (state "running"); on a loaded machine the pool may
+    // still hold it (its measured averages decide). Either way it must never run.
     await sleep(30);
-    assert.equal(aborted.state, "running", "handed to the worker");
     controller.abort("no");
     assert.equal(await errorOf(aborted), "no");
     assert.equal(await slow, "done");

@@ -16,7 +16,8 @@ import {
   ALL_COMPLETED,
 } from "@concurrent/futures";
 import { QueueExecutor, QueueFuture, _setSweepInterval } from "@concurrent/bullmq";
-import { queueName, redis, stopRedis, tasks, tempFile, until, worker, sleep } from "./helpers.js";
+import { sleep, until } from "@concurrent/testkit/helpers";
+import { queueName, redis, stopRedis, tasks, tempFile, worker } from "./helpers.js";
 
 async function executor(queue: string, options: Record<string, unknown> = {}): Promise<QueueExecutor> {
   return new QueueExecutor({ connection: (await redis()).url, queue, ...options });

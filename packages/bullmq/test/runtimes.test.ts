@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { QueueExecutor } from "@concurrent/bullmq";
-import { currentRuntime, queueName, redis, runArgs, start, startCli, stopCli, stopRedis, tasks, worker } from "./helpers.js";
+import { currentRuntime, runOn } from "@concurrent/testkit/helpers";
+import { packageDir, queueName, redis, startCli, stopCli, stopRedis, tasks, worker } from "./helpers.js";
 
 const roundtrip = fileURLToPath(new URL("./fixtures/roundtrip.js", import.meta.url));
 const order = ["node", "bun", "deno"] as const;
@@ -22,15 +23,11 @@ test("runtime: this run is on the runtime the runner asked for", () => {
 
 async function runChild(runtime: (typeof order)[number], queue: string, mode: string) {
   const { url } = await redis();
-  const [bin, args] = runArgs(runtime, roundtrip, [url, queue, mode]);
-  const child = start(bin, args);
   // A bound against a hang, not a timing assertion: a process that does not end fails here.
-  const timer = setTimeout(() => child.proc.kill("SIGKILL"), 60_000);
-  const { code, signal } = await child.exited;
-  clearTimeout(timer);
-  assert.equal(signal, null, `the ${runtime} process did not end by itself: ${child.stderr()}`);
-  assert.equal(code, 0, child.stderr());
-  return JSON.parse(child.stdout().trim().split("\n").pop()!) as { runtime: string; square: number; fn: string; mapped: number[] };
+  const { code, signal, stdout, stderr } = await runOn(runtime, roundtrip, [url, queue, mode], { cwd: packageDir, denoFlags: ["-A"], boundMs: 60_000 }).exited;
+  assert.equal(signal, null, `the ${runtime} process did not end by itself: ${stderr}`);
+  assert.equal(code, 0, stderr);
+  return JSON.parse(stdout.trim().split("\n").pop()!) as { runtime: string; square: number; fn: string; mapped: number[] };
 }
 
 test(`processes end by themselves: producer and worker in one ${here} process, after shutdown() and close()`, async () => {

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { WorkerExitedError } from "@concurrent/futures";
 import { QueueExecutor } from "@concurrent/bullmq";
-import { currentRuntime, queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
+import { currentRuntime, until } from "@concurrent/testkit/helpers";
+import { queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, worker } from "./helpers.js";
 
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];

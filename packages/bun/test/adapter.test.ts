@@ -5,7 +5,6 @@ testAdapter({
   adapter,
   fixture: new URL("./fixtures/worker.js", import.meta.url),
   child: new URL("./fixtures/child.js", import.meta.url),
-  childCommand: (script, mode) => [process.execPath, [script, mode]],
   exits: { processExit: true, denoExit: false, selfClose: true },
   oom: { skip: "Bun has no per-worker heap limit: a worker allocates until the machine runs out" },
 });

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { asCompleted, Future, FuturesError, TimeoutError } from "@concurrent/core";
-import { cancelled, failed, finished, sleep, throwsOrRejects } from "./helpers.js";
+import { sleep, throwsOrRejects } from "@concurrent/testkit/helpers";
+import { cancelled, failed, finished } from "./helpers.js";
 
 async function collect<F>(it: AsyncIterable<F> | { [Symbol.asyncIterator](): { next(): Promise<IteratorResult<F>> } }): Promise<F[]> {
   const out: F[] = [];

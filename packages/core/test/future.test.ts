@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CancelledError, Future, FuturesError, InvalidStateError, TimeoutError } from "@concurrent/core";
-import { throwsOrRejects } from "./helpers.js";
+import { throwsOrRejects } from "@concurrent/testkit/helpers";
 
 type State = "pending" | "running" | "cancelled" | "finished";
 

@@ -1,8 +1,5 @@
-// Helpers shared by core's unit tests.
-import assert from "node:assert/strict";
+// Future builders shared by core's unit tests (sleep and throwsOrRejects: @concurrent/testkit/helpers).
 import { Future } from "@concurrent/core";
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A future already finished with `value`. */
 export function finished<T>(value: T): Future<T> {
@@ -23,16 +20,4 @@ export function cancelled(): Future<never> {
   const f = new Future<never>();
   f.cancel();
   return f;
-}
-
-/** Bad input may throw at the call or reject the returned promise; either way: this error. */
-export async function throwsOrRejects(fn: () => unknown, type: typeof TypeError | typeof RangeError, mentions: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof type, `expected a ${type.name}, got ${String(caught)}`);
-  assert.match((caught as Error).message, mentions);
 }

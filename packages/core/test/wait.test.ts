@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, wait } from "@concurrent/core";
-import { cancelled, failed, finished, sleep, throwsOrRejects } from "./helpers.js";
+import { sleep, throwsOrRejects } from "@concurrent/testkit/helpers";
+import { cancelled, failed, finished } from "./helpers.js";
 
 
 test("wait: the constants are the Python names", () => {

@@ -5,7 +5,6 @@ testAdapter({
   adapter,
   fixture: new URL("./fixtures/worker.js", import.meta.url),
   child: new URL("./fixtures/child.js", import.meta.url),
-  childCommand: (script, mode) => [process.execPath, ["run", "--allow-read", script, mode]],
   exits: { processExit: true, denoExit: true, selfClose: true },
   oom: { skip: "Deno has no per-worker heap limit, and a worker out of memory aborts the whole process" },
 });

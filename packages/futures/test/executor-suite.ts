@@ -23,6 +23,7 @@ import {
   wait,
   type Executor,
 } from "@concurrent/futures";
+import { sleep, throwsOrRejects, until } from "@concurrent/testkit/helpers";
 
 export interface SuiteExecutorOptions {
   maxWorkers?: number;
@@ -118,25 +119,6 @@ const markRan = (sab: SharedArrayBuffer, value: string): string => {
   return value;
 };
 
-/** Poll until cond() holds; a hang guard, not a timing assertion. */
-async function until(cond: () => boolean, what: string, guardMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > guardMs) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function throwsOrRejects(fn: () => unknown, check: (error: unknown) => boolean, what: string): Promise<void> {
-  let caught: unknown = "nothing thrown";
-  try {
-    await fn();
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(check(caught), `${what}: got ${String(caught)}`);
-}
 const isCode = (code: string) => (e: unknown) => e instanceof FuturesError && e.code === code;
 const badArg = (type: typeof TypeError | typeof RangeError, mentions: RegExp) => (e: unknown) =>
   e instanceof type && mentions.test((e as Error).message);

@@ -4,12 +4,17 @@
 // process held open forever; no test here asserts how fast anything is.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lines, runChild, runtime } from "./helpers/runtime.js";
+import { fileURLToPath } from "node:url";
+import { currentRuntime, lines, runOn } from "@concurrent/testkit/helpers";
+
+const runtime = currentRuntime();
+// Children run in packages/futures, so Deno finds package.json and resolves "@concurrent/futures".
+const packageDir = fileURLToPath(new URL("../", import.meta.url));
 
 const script = new URL("./fixtures/child-pool.js", import.meta.url);
 
 async function exitsWith(mode: string, expected: string[]): Promise<void> {
-  const child = await runChild(script, [mode]);
+  const child = await runOn(runtime, script, [mode], { cwd: packageDir }).exited;
   assert.equal(child.killed, false, `the ${mode} child was still running at the bound; stdout: ${child.stdout} stderr: ${child.stderr}`);
   assert.equal(child.code, 0, `exit code; stderr: ${child.stderr}`);
   assert.deepEqual(lines(child.stdout), expected, `stderr: ${child.stderr}`);

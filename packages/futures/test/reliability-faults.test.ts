@@ -5,7 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, taskModule } from "@concurrent/futures";
 import { errorOf, outcomes } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime } from "@concurrent/testkit/helpers";
+
+const runtime = currentRuntime();
 
 const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
 

@@ -14,7 +14,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { AsyncPoolExecutor, WorkerPoolExecutor, type Executor, type Future } from "@concurrent/futures";
 import { outcome } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime } from "@concurrent/testkit/helpers";
+
+const runtime = currentRuntime();
 
 const seed = Number(process.env["FC_SEED"] ?? 42);
 const runs = (fallback: number) => Number(process.env["FC_RUNS"] ?? fallback);

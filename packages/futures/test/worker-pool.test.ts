@@ -5,8 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BrokenExecutorError, WorkerPoolExecutor, taskModule, type WorkerPoolOptions } from "@concurrent/futures";
 import { executorSuite } from "./executor-suite.js";
-import { errorOf, outcomes, sleep, until } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime, sleep, until } from "@concurrent/testkit/helpers";
+import { errorOf, outcomes } from "./helpers/pool.js";
+
+const runtime = currentRuntime();
 
 const tasksUrl = new URL("./fixtures/tasks.js", import.meta.url);
 const tasks = taskModule<typeof import("./fixtures/tasks.js")>(tasksUrl);
@@ -250,12 +252,12 @@ test(`worker pool (${runtime}): workers above minWorkers exit when idle and come
     await sleep(0);
     assert.equal(pool.stats().workers, 3, "six waiting calls start all three workers");
     assert.deepEqual(await Promise.all(firstFs), [0, 2, 4, 6, 8, 10]);
-    await until("the pool to shrink to minWorkers", () => pool.stats().workers === 1);
+    await until(() => pool.stats().workers === 1, "the pool to shrink to minWorkers");
     const again = Array.from({ length: 6 }, (_, i) => pool.submit(slow, i + 10));
     await sleep(0);
     assert.equal(pool.stats().workers, 3, "workers are started again on demand");
     assert.deepEqual(await Promise.all(again), [20, 22, 24, 26, 28, 30]);
-    await until("the pool to shrink again", () => pool.stats().workers === 1);
+    await until(() => pool.stats().workers === 1, "the pool to shrink again");
     // Calls submitted while workers are idling out, retiring or restarting are never lost.
     const spread: Promise<number>[] = [];
     for (let i = 0; i < 24; i++) {

@@ -1,21 +1,7 @@
-// Small helpers for worker-pool tests: waiting on shared-memory flags, settling futures.
+// Small helpers for worker-pool tests: shared-memory flags, settling futures (sleep and
+// until: @concurrent/testkit/helpers).
 import type { Future } from "@concurrent/futures";
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Polls `check` until it is true. Fails after `boundMs` (generous: it only turns a hang into
- * a failure, it asserts nothing about speed).
- */
-export async function until(what: string, check: () => boolean, boundMs = 20_000): Promise<void> {
-  const end = Date.now() + boundMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+import { until } from "@concurrent/testkit/helpers";
 
 /** A shared flag a task raises (`Atomics.store(new Int32Array(sab), i, 1)`) so the host knows it started. */
 export function flags(n = 8): { sab: SharedArrayBuffer; get(i: number): number; started(i?: number): Promise<void> } {
@@ -24,7 +10,7 @@ export function flags(n = 8): { sab: SharedArrayBuffer; get(i: number): number; 
   return {
     sab,
     get: (i) => Atomics.load(a, i),
-    started: (i = 0) => until(`task ${i} to start`, () => Atomics.load(a, i) !== 0),
+    started: (i = 0) => until(() => Atomics.load(a, i) !== 0, `task ${i} to start`),
   };
 }
 

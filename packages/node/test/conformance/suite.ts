@@ -4,12 +4,12 @@
 // includes this folder), so one copy of every case runs on all three runtimes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn as spawnProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { PoolAdapter, SpawnOptions, WorkerHandle } from "@concurrent/core";
+import { currentRuntime, runOn, sleep } from "@concurrent/testkit/helpers";
 import type { ChildMode } from "./child.js";
 import type { Command } from "./fixture.js";
 
@@ -19,8 +19,6 @@ export interface ConformanceOptions {
   fixture: URL;
   /** The package's child-process script: `runChild()` with the adapter. */
   child: URL;
-  /** The command line that runs `script` in a child process of this runtime. */
-  childCommand(script: string, mode: ChildMode): [string, string[]];
   /** The ways out a task has on this runtime, beyond the port's own exit(). */
   exits: { processExit: boolean; denoExit: boolean; selfClose: boolean };
   /**
@@ -121,10 +119,6 @@ class Recorder {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -135,26 +129,12 @@ async function ready(adapter: PoolAdapter, fixture: URL, options?: SpawnOptions)
   return worker;
 }
 
-/** Runs `script` in a child process of this runtime; resolves with its exit code and stdout. */
-function runChild(command: [string, string[]]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const [bin, args] = command;
-    const child = spawnProcess(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    // Generous: this bound only catches a process held open forever.
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`child process still running after 30 s; stdout: ${stdout} stderr: ${stderr}`));
-    }, 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the child script in a child process of this runtime; resolves with its exit code and stdout. */
+async function runChild(script: string, mode: ChildMode): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // Generous: this bound only catches a process held open forever.
+  const result = await runOn(currentRuntime(), script, [mode]).exited;
+  if (result.killed) throw new Error(`child process still running after 30 s; stdout: ${result.stdout} stderr: ${result.stderr}`);
+  return result;
 }
 
 export function testAdapter(options: ConformanceOptions): void {
@@ -325,25 +305,25 @@ export function testAdapter(options: ConformanceOptions): void {
   const child = fileURLToPath(options.child);
 
   test(`${name}: an unref'd idle worker lets its process exit by itself`, async () => {
-    const result = await runChild(options.childCommand(child, "idle"));
+    const result = await runChild(child, "idle");
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split("\n"), ["ready"], result.stderr);
   });
 
   test(`${name}: a ref'd worker with work in flight keeps its process alive until done`, async () => {
-    const result = await runChild(options.childCommand(child, "busy-ref"));
+    const result = await runChild(child, "busy-ref");
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split("\n"), ["ready", "done"], result.stderr);
   });
 
   test(`${name}: an unref'd worker with work in flight does not (the control case)`, async () => {
-    const result = await runChild(options.childCommand(child, "busy-unref"));
+    const result = await runChild(child, "busy-unref");
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split("\n"), ["ready"], result.stderr);
   });
 
   test(`${name}: outside a test runner too, an uncaught error reaches onUncaught and exits(1)`, async () => {
-    const result = await runChild(options.childCommand(child, "uncaught"));
+    const result = await runChild(child, "uncaught");
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split("\n"), ["ready", "uncaught", "exit 1"], result.stderr);
   });

@@ -25,9 +25,8 @@ import {
   TimeoutError,
   UntrustedTaskError,
   WorkerExitedError,
-  functionSource,
-  isModuleTask,
 } from "@concurrent/core";
+import { functionSource, isModuleTask } from "@concurrent/core/kit";
 import { decode, encode, type Json } from "./codec.js";
 import { sign, verify } from "./sign.js";
 

@@ -6,26 +6,13 @@
 // "key finished" messages.
 import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } from "bullmq";
 import type { Redis } from "ioredis";
-import {
-  abortOn,
-  CancelledError,
-  checkSubmitOptions,
-  ChunkError,
-  Executor,
-  Future,
-  ShutdownError,
-  WorkerExitedError,
-  type ExecutorStats,
-  type ShutdownOptions,
-  type SubmitOptions,
-  type Task,
-} from "@concurrent/core";
+import { CancelledError, Executor, Future, ShutdownError, WorkerExitedError, type ExecutorStats, type ShutdownOptions, type SubmitOptions, type Task } from "@concurrent/core";
+import { abortOn, checkInteger, checkOptions, checkSubmitOptions, checkTimeout, ChunkError, ExecutorCounters } from "@concurrent/core/kit";
 import { decode, type Json } from "./codec.js";
 import { checkConnection, connect, describeConnection, drop, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
 import { abortChannel, abortMessage } from "./abort.js";
 import { encodePayload, readWireError, signPayload, taskRef, type CallLimits, type JobData, type Payload } from "./envelope.js";
-import { Percentiles } from "./percentiles.js";
-import { checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
+import { checkQueueName, checkSecret } from "./options.js";
 
 /** How long BullMQ keeps a finished job (its result readable by id): BullMQ's `KeepJobs`. */
 export type KeepJobs = boolean | number | BullKeepJobs;
@@ -131,9 +118,7 @@ export class QueueExecutor extends Executor {
   #shutdown = false;
   #closed: Promise<void> | undefined;
   readonly #removals = new Set<Promise<unknown>>();
-  #stats = { completed: 0, failed: 0, cancelled: 0 };
-  readonly #runTime = new Percentiles();
-  readonly #waitTime = new Percentiles();
+  readonly #counts = new ExecutorCounters();
   #idle: (() => void) | undefined;
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
@@ -143,8 +128,8 @@ export class QueueExecutor extends Executor {
     const connection = checkConnection(options.connection, "QueueExecutor");
     checkQueueName(options.queue, "QueueExecutor");
     checkSecret(options.secret, "QueueExecutor");
-    if (options.connectTimeout !== undefined) checkTimeoutOption(options.connectTimeout, "QueueExecutor connectTimeout");
-    if (options.attempts !== undefined) checkPositiveInteger(options.attempts, "QueueExecutor attempts");
+    if (options.connectTimeout !== undefined) checkTimeout(options.connectTimeout, "QueueExecutor connectTimeout");
+    if (options.attempts !== undefined) checkInteger(options.attempts, "QueueExecutor attempts", 1);
     checkBackoff(options.backoff);
     this.#opts = options;
     this.#where = `QueueExecutor(${describeConnection(connection)}, queue "${options.queue}")`;
@@ -222,7 +207,7 @@ export class QueueExecutor extends Executor {
     const abort = (reason: unknown): void => {
       if (future.done()) return;
       const entry = this.#jobs.get(future.jobId);
-      if (entry) this.#stats.failed++;
+      if (entry) this.#counts.failed++;
       // A worker holds it: tell it now, not after the removal below fails.
       if (entry && future.state === "running" && entry.where === "added") void this.#publishAbort(entry, reason);
       if (future.state === "pending") future.setRunningOrNotifyCancel();
@@ -257,13 +242,13 @@ export class QueueExecutor extends Executor {
     } catch (error) {
       // An argument the codec cannot carry fails this future at once, and nothing else.
       future.setException(error);
-      this.#stats.failed++;
+      this.#counts.failed++;
       return future;
     }
     const down = this.#watchdog.down;
     if (down) {
       future.setException(down);
-      this.#stats.failed++;
+      this.#counts.failed++;
       return future;
     }
     this.#track(entry);
@@ -282,7 +267,7 @@ export class QueueExecutor extends Executor {
     f.addDoneCallback(() => {
       this.#jobs.delete(f.jobId);
       if (f.cancelled()) {
-        this.#stats.cancelled++;
+        this.#counts.cancelled++;
         void this.#remove(entry);
       }
       if (this.#idle && this.#jobs.size === 0) this.#idle();
@@ -374,7 +359,7 @@ export class QueueExecutor extends Executor {
     entry.heard = performance.now();
     if (entry.future.setRunningOrNotifyCancel()) {
       entry.started = performance.now();
-      this.#waitTime.record(entry.started - entry.submitted);
+      this.#counts.waitTime.record(entry.started - entry.submitted);
     }
   }
 
@@ -389,7 +374,7 @@ export class QueueExecutor extends Executor {
       return;
     }
     this.#finish(entry);
-    this.#stats.completed++;
+    this.#counts.completed++;
     entry.future.setResult(value);
   }
 
@@ -448,13 +433,13 @@ export class QueueExecutor extends Executor {
   }
 
   #finish(entry: Entry): void {
-    if (entry.started !== undefined) this.#runTime.record(performance.now() - entry.started);
+    if (entry.started !== undefined) this.#counts.runTime.record(performance.now() - entry.started);
     if (entry.future.state === "pending") entry.future.setRunningOrNotifyCancel();
   }
 
   #fail(entry: Entry, error: unknown): void {
     this.#finish(entry);
-    this.#stats.failed++;
+    this.#counts.failed++;
     if (!entry.future.done()) entry.future.setException(error);
   }
 
@@ -549,13 +534,6 @@ export class QueueExecutor extends Executor {
       if (e.future.state === "running") inFlight++;
       else if (e.future.state === "pending") queued++;
     }
-    return {
-      limit: Infinity,
-      inFlight,
-      queued,
-      ...this.#stats,
-      runTime: this.#runTime.snapshot(),
-      waitTime: this.#waitTime.snapshot(),
-    };
+    return this.#counts.stats(Infinity, inFlight, queued);
   }
 }

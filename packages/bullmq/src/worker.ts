@@ -10,11 +10,12 @@ import { setImmediate } from "node:timers";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { TimeoutError, UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
+import { checkBoolean, checkInteger, checkOptions, checkTimeout, compileFunction } from "@concurrent/core/kit";
 import { encode, type Json } from "./codec.js";
 import { checkConnection, connect, describeConnection, drop, Watchdog, type Connection } from "./connection.js";
 import { AbortListener, abortChannel } from "./abort.js";
 import { decodeArgs, openJobData, wireError, type CallLimits, type Payload } from "./envelope.js";
-import { checkBoolean, checkOptions, checkPositiveInteger, checkQueueName, checkSecret, checkTimeoutOption } from "./options.js";
+import { checkQueueName, checkSecret } from "./options.js";
 
 /** Options of {@link QueueWorker}. */
 export interface QueueWorkerOptions {
@@ -99,14 +100,12 @@ export class QueueWorker {
     const connection = checkConnection(options.connection, "QueueWorker");
     checkQueueName(options.queue, "QueueWorker");
     checkSecret(options.secret, "QueueWorker");
-    checkBoolean(options.allowFunctions, "QueueWorker allowFunctions");
+    if (options.allowFunctions !== undefined) checkBoolean(options.allowFunctions, "QueueWorker allowFunctions");
     for (const name of ["maxWorkers", "concurrency", "lockDuration", "stalledInterval"] as const) {
-      if (options[name] !== undefined) checkPositiveInteger(options[name], `QueueWorker ${name}`);
+      if (options[name] !== undefined) checkInteger(options[name], `QueueWorker ${name}`, 1);
     }
-    if (options.maxStalledCount !== undefined && (!Number.isInteger(options.maxStalledCount) || options.maxStalledCount < 0)) {
-      throw new RangeError("QueueWorker maxStalledCount must be an integer ≥ 0");
-    }
-    if (options.connectTimeout !== undefined) checkTimeoutOption(options.connectTimeout, "QueueWorker connectTimeout");
+    if (options.maxStalledCount !== undefined) checkInteger(options.maxStalledCount, "QueueWorker maxStalledCount", 0);
+    if (options.connectTimeout !== undefined) checkTimeout(options.connectTimeout, "QueueWorker connectTimeout");
     if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.some((m) => typeof m !== "string"))) {
       throw new TypeError("QueueWorker modules must be an array of URL prefixes (strings)");
     }
@@ -251,8 +250,7 @@ export class QueueWorker {
       if (!fn) {
         // The pool sends a function to its threads by its source text; rebuild the function
         // here (after the checks above) so it can. Cached, so each thread compiles it once.
-        fn = new Function(`return (${t[1]});`)() as Fn;
-        if (typeof fn !== "function") throw new TypeError("the task's source is not a function");
+        fn = compileFunction(t[1]);
         if (this.#functions.size >= 1000) this.#functions.clear();
         this.#functions.set(t[1], fn);
       }

@@ -1,7 +1,8 @@
 // The pool adapter for Bun: one Bun `Worker` (web-style, with Bun's ref/unref and 'close').
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
-import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { workerEntry, type CallContext, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerRuntime } from "@concurrent/core/kit";
 import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
@@ -78,8 +79,8 @@ export const adapter: PoolAdapter = {
   cpuCount: () => navigator.hardwareConcurrency,
 };
 
-registerCpuCount(adapter.cpuCount);
-// currentSignal() after an await: the call's context follows it (core/src/context.ts).
-registerAsyncContext(new AsyncLocalStorage<CallContext>());
+// Core asks the runtime through these hooks: its CPU count, and an async context
+// so currentSignal() follows a call across its awaits (core/src/context.ts).
+registerRuntime({ cpuCount: adapter.cpuCount, asyncContext: new AsyncLocalStorage<CallContext>() });
 
 export default adapter;

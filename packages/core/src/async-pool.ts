@@ -2,8 +2,9 @@ import { BrokenExecutorError, CancelledError, ShutdownError } from "./errors.js"
 import { Executor, type ShutdownOptions, type SubmitOptions } from "./executor.js";
 import { Future } from "./future.js";
 import { Queue } from "./queue.js";
-import { defaultCpuCount } from "./runtime.js";
-import { SampleWindow, type ExecutorStats } from "./stats.js";
+import { defaultCpuCount, unrefTimer } from "./runtime.js";
+import { isThenable } from "./thenable.js";
+import { ExecutorCounters, type ExecutorStats } from "./stats.js";
 import { abortOn, armRunTimeout, checkSubmitOptions } from "./submit-options.js";
 import { asyncContext, setCurrentCall, useAsyncContext, type CallContext } from "./context.js";
 import { createLimit, autoLimitDefaults, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
@@ -63,15 +64,6 @@ export interface AsyncPoolStats extends ExecutorStats {
 
 /** How often the auto-mode watchdog looks for a stalled downstream, ms. */
 const WATCHDOG_MS = 50;
-
-/** A timer that does not keep the process alive (Node and Bun: unref(); Deno: Deno.unrefTimer). */
-function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
-  if (typeof timer === "object" && timer !== null && typeof (timer as { unref?: unknown }).unref === "function") {
-    (timer as { unref(): void }).unref();
-  } else {
-    (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(timer);
-  }
-}
 
 /**
  * A call waiting for, or holding, a slot. The future itself: no other per-call object. It is
@@ -137,9 +129,7 @@ export class AsyncPoolExecutor extends Executor {
   /** A watchdog runs while calls are in flight: maxWorkers or perKey is "auto". */
   readonly #watched: boolean;
   #inFlight = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
+  readonly #counts = new ExecutorCounters();
   #scheduled = false;
   #draining = false;
   #shutdown = false;
@@ -149,8 +139,6 @@ export class AsyncPoolExecutor extends Executor {
   readonly #initArgs: readonly unknown[];
   #idle: Promise<void> | undefined = undefined;
   #resolveIdle: (() => void) | undefined = undefined;
-  readonly #runTime = new SampleWindow();
-  readonly #waitTime = new SampleWindow();
   readonly #drain = () => {
     this.#scheduled = false;
     this.#pump();
@@ -286,8 +274,8 @@ export class AsyncPoolExecutor extends Executor {
     this.#shutdown = true;
     if (options?.cancelFutures) {
       for (const task of this.#queue.drain()) {
-        if (task.cancel()) this.#cancelled++;
-        else this.#failed++; // aborted by submitWith while queued
+        if (task.cancel()) this.#counts.cancelled++;
+        else this.#counts.failed++; // aborted by submitWith while queued
       }
     }
     if (options?.wait === false) return;
@@ -302,16 +290,7 @@ export class AsyncPoolExecutor extends Executor {
   }
 
   stats(): AsyncPoolStats {
-    const stats: AsyncPoolStats = {
-      limit: this.#limit,
-      inFlight: this.#inFlight,
-      queued: this.#queue.size,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
-      runTime: this.#runTime.percentiles(),
-      waitTime: this.#waitTime.percentiles(),
-    };
+    const stats: AsyncPoolStats = this.#counts.stats(this.#limit, this.#inFlight, this.#queue.size);
     if (this.#keys !== undefined) stats.keys = this.#keys.stats();
     return stats;
   }
@@ -337,7 +316,7 @@ export class AsyncPoolExecutor extends Executor {
   #enqueue<R>(task: AsyncTask<R>, key: string): Future<R> {
     if (this.#broken) {
       task.setException(this.#broken);
-      this.#failed++;
+      this.#counts.failed++;
       return task;
     }
     if (this.#keys === undefined) (this.#queue as Queue<AsyncTask<unknown>>).push(task as AsyncTask<unknown>);
@@ -363,11 +342,11 @@ export class AsyncPoolExecutor extends Executor {
         const task = this.#queue.shift();
         if (task === undefined) break;
         if (task.state === "finished") {
-          this.#failed++; // aborted by submitWith while queued: never runs
+          this.#counts.failed++; // aborted by submitWith while queued: never runs
           continue;
         }
         if (!task.setRunningOrNotifyCancel()) {
-          this.#cancelled++;
+          this.#counts.cancelled++;
           continue;
         }
         this.#start(task);
@@ -386,7 +365,7 @@ export class AsyncPoolExecutor extends Executor {
       this.#lastProgress = task.startedAt;
       this.#armWatchdog(task.startedAt);
     }
-    this.#waitTime.record(task.startedAt - task.submittedAt);
+    this.#counts.waitTime.record(task.startedAt - task.submittedAt);
     if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
     // The call is current for currentSignal(): through the adapter's async context when one
     // is registered (it follows the call's awaits), and around its synchronous part always.
@@ -401,7 +380,7 @@ export class AsyncPoolExecutor extends Executor {
       return;
     }
     setCurrentCall(previous);
-    if (result !== null && (typeof result === "object" || typeof result === "function") && typeof (result as PromiseLike<unknown>).then === "function") {
+    if (isThenable(result)) {
       void this.#await(task, result as PromiseLike<unknown>);
     } else {
       this.#settle(task, result, false);
@@ -412,7 +391,7 @@ export class AsyncPoolExecutor extends Executor {
   #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
     this.#inFlight--;
     const now = performance.now();
-    this.#runTime.record(now - task.startedAt);
+    this.#counts.runTime.record(now - task.startedAt);
     if (this.#auto !== undefined) {
       // Errors count as congestion, as a downstream's timeouts and refusals usually are.
       this.#auto.onSample(now, now - task.startedAt, task.inFlightAtStart, failed);
@@ -421,14 +400,14 @@ export class AsyncPoolExecutor extends Executor {
     }
     if (this.#keys !== undefined) this.#keys.finish(task, now, now - task.startedAt, failed, failed || task.done(), task.inFlightAtStart);
     if (task.done()) {
-      this.#failed++; // aborted by submitWith: its future already holds the reason
+      this.#counts.failed++; // aborted by submitWith: its future already holds the reason
       return;
     }
     if (failed) {
-      this.#failed++;
+      this.#counts.failed++;
       task.setException(outcome);
     } else {
-      this.#completed++;
+      this.#counts.completed++;
       task.setResult(outcome);
     }
   }
@@ -461,11 +440,11 @@ export class AsyncPoolExecutor extends Executor {
     const fail = (error: unknown) => {
       this.#broken = new BrokenExecutorError("the initializer failed: the executor cannot run work", { cause: error });
       for (const task of this.#queue.drain()) {
-        if (task.state === "finished") this.#failed++;
+        if (task.state === "finished") this.#counts.failed++;
         else if (task.setRunningOrNotifyCancel()) {
           task.setException(this.#broken);
-          this.#failed++;
-        } else this.#cancelled++;
+          this.#counts.failed++;
+        } else this.#counts.cancelled++;
       }
       this.#init = "done";
       this.#checkIdle();
@@ -476,7 +455,7 @@ export class AsyncPoolExecutor extends Executor {
     };
     try {
       const result = this.#initializer!(...this.#initArgs);
-      if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+      if (isThenable(result)) {
         (result as PromiseLike<unknown>).then(done, fail);
       } else queueMicrotask(done);
     } catch (error) {

@@ -126,11 +126,3 @@ export abstract class Executor {
     throw new TypeError(`${this.constructor.name} does not run chunks`);
   }
 }
-
-/** @internal How a chunk that failed at item k reports the results before it. */
-export class ChunkError {
-  constructor(
-    readonly values: unknown[],
-    readonly error: unknown,
-  ) {}
-}

@@ -1,7 +1,9 @@
 import { CancelledError, TimeoutError } from "./errors.js";
-import { ChunkError, type Executor, type MapOptions, type SubmitOptions, type Task } from "./executor.js";
+import { ChunkError } from "./chunk-error.js";
+import type { Executor, MapOptions, SubmitOptions, Task } from "./executor.js";
 import { Future, hasFailed, resultOf } from "./future.js";
 import { Queue } from "./queue.js";
+import { isThenable } from "./thenable.js";
 import { checkKey } from "./keys/options.js";
 import { checkInteger, checkOptions, checkTimeout } from "./validate.js";
 
@@ -301,7 +303,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
     this.#sourceDone = true;
     try {
       const done = this.#source?.return?.();
-      if (done && typeof (done as Promise<unknown>).then === "function") (done as Promise<unknown>).then(undefined, () => {});
+      if (isThenable(done)) done.then(undefined, () => {});
     } catch {
       // the source's own cleanup failing must not hide the loop's outcome
     }

@@ -1,16 +1,40 @@
-// The one runtime fact core needs outside a worker pool: the CPU count, for
-// AsyncPoolExecutor's default. Core cannot ask the runtime itself (no node:os here), so
-// an adapter registers its answer when it loads; `navigator.hardwareConcurrency` (Deno,
-// Bun, Node ≥ 21) is the fallback.
+// What core needs from the runtime it runs on, registered rather than named: core imports
+// no node:*, and names no Deno or Bun. Each adapter package calls registerRuntime() when it
+// loads; without one, core falls back to what every runtime has.
+import { registerAsyncContext, type AsyncContext } from "./context.js";
 
-let cpuCount: (() => number) | undefined;
+/** The runtime's answers, all optional. */
+export interface RuntimeHooks {
+  /** CPUs this process may use (AsyncPoolExecutor's default). Fallback: `navigator.hardwareConcurrency`, else 1. */
+  cpuCount?(): number;
+  /**
+   * Let `timer` not keep the process alive. Fallback: the timer's own `unref()` (Node, Bun);
+   * Deno's timers are numbers, so its adapter registers `Deno.unrefTimer`.
+   */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
+  /**
+   * An async context (AsyncLocalStorage), so `currentSignal()` follows a call across its
+   * awaits (see context.ts). A worker entry registers its own with `registerAsyncContext`.
+   */
+  asyncContext?: AsyncContext;
+}
 
-/** Called by an adapter when it loads. */
-export function registerCpuCount(fn: () => number): void {
-  cpuCount = fn;
+const hooks: RuntimeHooks = {};
+
+/** Called by an adapter when it loads; a later registration replaces the hooks it names. */
+export function registerRuntime(runtime: RuntimeHooks): void {
+  if (runtime.cpuCount) hooks.cpuCount = runtime.cpuCount;
+  if (runtime.unrefTimer) hooks.unrefTimer = runtime.unrefTimer;
+  if (runtime.asyncContext) registerAsyncContext(runtime.asyncContext);
 }
 
 export function defaultCpuCount(): number {
-  const n = cpuCount?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const n = hooks.cpuCount?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof n === "number" && n >= 1 ? n : 1;
+}
+
+/** A timer that does not keep the process alive. */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  if (hooks.unrefTimer) hooks.unrefTimer(timer);
+  else (timer as { unref?: () => void }).unref?.();
 }

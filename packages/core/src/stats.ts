@@ -77,3 +77,29 @@ export class SampleWindow {
     return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1]!, samples: n };
   }
 }
+
+/**
+ * The counters and latency windows every executor keeps, and the `stats()` they make:
+ * an executor counts each call once as completed, failed or cancelled, records run and
+ * wait times, and supplies what only it knows (limit, in flight, queued).
+ */
+export class ExecutorCounters {
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  readonly runTime = new SampleWindow();
+  readonly waitTime = new SampleWindow();
+
+  stats(limit: number, inFlight: number, queued: number): ExecutorStats {
+    return {
+      limit,
+      inFlight,
+      queued,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      runTime: this.runTime.percentiles(),
+      waitTime: this.waitTime.percentiles(),
+    };
+  }
+}

@@ -1,5 +1,6 @@
 // The two forms of a task that crosses to another isolate (worker pool, queue workers):
 // a self-contained function sent by its source text, or a reference to a module export.
+import { currentSignal } from "./context.js";
 
 declare const SIGNATURE: unique symbol;
 
@@ -77,6 +78,19 @@ export function functionSource(fn: (...args: never[]) => unknown): string {
   const method = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(source);
   if (method) return `${method[1] ?? ""}function${method[2] ?? ""} ${source.slice(method[0].length - 1 - method[3]!.length)}`;
   throw new TypeError(`cannot send this function to a worker by source: ${source.slice(0, 60)}`);
+}
+
+/**
+ * The function `functionSource` described, compiled in this isolate's global scope (so it
+ * sees globals and its arguments, never the variables of the scope it was written in).
+ * `currentSignal` is in its scope by that name (a parameter of the wrapper), so a function
+ * task can call it without importing anything.
+ * @throws {SyntaxError} if the source does not parse; {TypeError} if it is not a function.
+ */
+export function compileFunction(source: string): (...args: unknown[]) => unknown {
+  const fn: unknown = new Function("currentSignal", `return (${source});`)(currentSignal);
+  if (typeof fn !== "function") throw new TypeError("the task's source is not a function");
+  return fn as (...args: unknown[]) => unknown;
 }
 
 /**

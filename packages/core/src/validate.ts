@@ -29,10 +29,14 @@ export function checkFunction(value: unknown, name: string): asserts value is (.
   if (typeof value !== "function") throw new TypeError(`${name} must be a function, got ${describe(value)}`);
 }
 
+export function checkBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+}
+
 /** Throws a TypeError naming any option that is not in `known` (a typo must not pass silently). */
 export function checkOptions(options: unknown, known: readonly string[], where: string): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== "object") {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {

@@ -2,12 +2,11 @@
 // function as source text) and taskModule (typed references to a module's exports).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { capturedVariableError, functionSource, isModuleTask, taskModule } from "@concurrent/core";
+import { isModuleTask, taskModule } from "@concurrent/core";
+import { capturedVariableError, compileFunction, functionSource } from "@concurrent/core/kit";
 
-/** Evaluate source text in the global scope, as a worker does. */
-function revive(source: string): (...args: never[]) => unknown {
-  return (0, eval)(`(${source})`) as (...args: never[]) => unknown;
-}
+/** Compile source text in the global scope, as a worker does. */
+const revive = compileFunction;
 
 test("tasks: functionSource of arrows and function expressions evaluates to a working function", async () => {
   const cases: [(...args: never[]) => unknown, unknown[], unknown][] = [
@@ -91,4 +90,16 @@ test("tasks: capturedVariableError explains a captured variable, and ignores oth
   assert.equal(capturedVariableError(new TypeError("x is not a function")), undefined);
   assert.equal(capturedVariableError(new ReferenceError("something else")), undefined);
   assert.equal(capturedVariableError("not an error"), undefined);
+});
+
+test("tasks: compileFunction sees globals and its arguments, never the scope the function was written in", () => {
+  const local = [41]; // not a constant: Bun's transpiler would inline one
+  const fn = compileFunction(functionSource(() => local[0]! + 1));
+  assert.throws(() => fn(), ReferenceError, "a captured variable is not defined where the source is compiled");
+  assert.equal(compileFunction(functionSource((n: number) => Math.max(n, 2)))(1), 2);
+});
+
+test("tasks: compileFunction rejects source that is not a function, or does not parse", () => {
+  assert.throws(() => compileFunction("42"), TypeError);
+  assert.throws(() => compileFunction("(n) => {"), SyntaxError);
 });

@@ -1,6 +1,7 @@
 // The pool adapter for Deno: one web `Worker` with `type: "module"` per pool worker.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { workerEntry, type CallContext, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerRuntime } from "@concurrent/core/kit";
 import { isExitNotice } from "./notice.js";
 import { workerSource } from "./worker-source.js";
 
@@ -126,8 +127,8 @@ export const adapter: PoolAdapter = {
   },
 };
 
-registerCpuCount(adapter.cpuCount);
-// currentSignal() after an await: the call's context follows it (core/src/context.ts).
-registerAsyncContext(new AsyncLocalStorage<CallContext>());
+// Core asks the runtime through these hooks: its CPU count, how to unref a timer, and an async context
+// so currentSignal() follows a call across its awaits (core/src/context.ts).
+registerRuntime({ cpuCount: adapter.cpuCount, unrefTimer: adapter.unrefTimer!, asyncContext: new AsyncLocalStorage<CallContext>() });
 
 export default adapter;

@@ -3,7 +3,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { Worker, type TransferListItem, type WorkerOptions } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { registerAsyncContext, registerCpuCount, type CallContext, workerEntry, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { workerEntry, type CallContext, type PoolAdapter, type SpawnOptions, type WorkerEvents, type WorkerHandle } from "@concurrent/core";
+import { registerRuntime } from "@concurrent/core/kit";
 import { workerSource } from "./worker-source.js";
 
 function spawn(url: URL, events: WorkerEvents, options: SpawnOptions): WorkerHandle {
@@ -79,8 +80,8 @@ export const adapter: PoolAdapter = {
   cpuCount: () => availableParallelism(),
 };
 
-registerCpuCount(adapter.cpuCount);
-// currentSignal() after an await: the call's context follows it (core/src/context.ts).
-registerAsyncContext(new AsyncLocalStorage<CallContext>());
+// Core asks the runtime through these hooks: its CPU count, and an async context
+// so currentSignal() follows a call across its awaits (core/src/context.ts).
+registerRuntime({ cpuCount: adapter.cpuCount, asyncContext: new AsyncLocalStorage<CallContext>() });
 
 export default adapter;

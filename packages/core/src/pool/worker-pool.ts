@@ -1,6 +1,7 @@
 import type { TransferItem } from "../transfer.js";
 import { BrokenExecutorError, CancelledError, ShutdownError, WorkerExitedError } from "../errors.js";
-import { ChunkError, Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
+import { ChunkError } from "../chunk-error.js";
+import { Executor, type ShutdownOptions, type SubmitOptions, type Task } from "../executor.js";
 import type { Future } from "../future.js";
 import {
   CTRL_FINISHED,
@@ -25,7 +26,7 @@ import {
   type TaskSpec,
 } from "../protocol.js";
 import { Queue } from "../queue.js";
-import { SampleWindow, type WorkerPoolStats } from "../stats.js";
+import { ExecutorCounters, type WorkerPoolStats } from "../stats.js";
 import { abortOn, checkSubmitOptions, DEFAULT_GRACE, runTimeoutError } from "../submit-options.js";
 import { checkOptions, checkTimeout } from "../validate.js";
 import { StreamBuffer } from "../stream/buffer.js";
@@ -90,13 +91,9 @@ export class WorkerPoolExecutor extends Executor {
   #broken: BrokenExecutorError | undefined = undefined;
   #startFailures = 0;
   #inFlight = 0;
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
+  readonly #counts = new ExecutorCounters();
   #busyMs = 0;
   readonly #createdAt = performance.now();
-  readonly #runTime = new SampleWindow();
-  readonly #waitTime = new SampleWindow();
   #done: Promise<void> | undefined = undefined;
   #resolveDone: (() => void) | undefined = undefined;
   readonly #flushNow = () => this.#flush();
@@ -237,14 +234,7 @@ export class WorkerPoolExecutor extends Executor {
   stats(): WorkerPoolStats {
     const elapsed = performance.now() - this.#createdAt;
     return {
-      limit: this.#maxWorkers,
-      inFlight: this.#inFlight,
-      queued: this.#queue.size,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
-      runTime: this.#runTime.percentiles(),
-      waitTime: this.#waitTime.percentiles(),
+      ...this.#counts.stats(this.#maxWorkers, this.#inFlight, this.#queue.size),
       workers: this.#workers.length,
       utilization: elapsed > 0 ? Math.min(1, this.#busyMs / (elapsed * this.#maxWorkers)) : 0,
     };
@@ -265,7 +255,7 @@ export class WorkerPoolExecutor extends Executor {
     if (this.#broken) {
       task.setRunningOrNotifyCancel();
       task.setException(this.#broken);
-      this.#failed++;
+      this.#counts.failed++;
       return task;
     }
     this.#queue.push(task);
@@ -334,7 +324,7 @@ export class WorkerPoolExecutor extends Executor {
       if (task === undefined) break;
       if (task.done()) {
         // cancelled or aborted while it waited (an abort was counted as failed then)
-        if (task.cancelled()) this.#cancelled++;
+        if (task.cancelled()) this.#counts.cancelled++;
         continue;
       }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
@@ -374,7 +364,7 @@ export class WorkerPoolExecutor extends Executor {
         this.#queue.unshift(task);
         continue;
       }
-      this.#failed++;
+      this.#counts.failed++;
       task.setException(
         culprit ?? new TypeError(`this task could not be sent to a worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }),
       );
@@ -450,8 +440,8 @@ export class WorkerPoolExecutor extends Executor {
       const ms = message[i + 2] as number;
       busy += ms;
       w.aheadMs -= this.#expectedMs(task);
-      this.#runTime.record(ms);
-      this.#waitTime.record(Math.max(0, now - task.submittedAt - ms));
+      this.#counts.runTime.record(ms);
+      this.#counts.waitTime.record(Math.max(0, now - task.submittedAt - ms));
       const def = task.def;
       const perItem = task.chunk ? ms / Math.max(1, task.args.length) : ms;
       def.avgMs = def.avgMs < 0 ? perItem : def.avgMs * 0.8 + perItem * 0.2;
@@ -463,7 +453,7 @@ export class WorkerPoolExecutor extends Executor {
       const status = message[i] as number;
       const value = message[i + 1];
       if (status === S_OK) {
-        this.#completed++;
+        this.#counts.completed++;
         task.setResult(value);
       } else if (status === S_STREAM_CLOSED) {
         const reason = task.stream?.closeReason ?? new CancelledError("the stream was closed");
@@ -471,7 +461,7 @@ export class WorkerPoolExecutor extends Executor {
         else this.#failed++;
         task.setException(reason);
       } else {
-        this.#failed++;
+        this.#counts.failed++;
         if (status === S_ERROR) task.setException(deserializeError(value as SerializedError));
         else {
           const [values, error] = value as [unknown[], SerializedError];
@@ -587,7 +577,7 @@ export class WorkerPoolExecutor extends Executor {
         requeue.push(task);
         continue;
       }
-      this.#failed++;
+      this.#counts.failed++;
       task.setException(
         task.abortReason ??
           this.#broken ??
@@ -624,11 +614,11 @@ export class WorkerPoolExecutor extends Executor {
   #failQueued(error: unknown): void {
     for (const task of this.#queue.drain()) {
       if (task.done()) {
-        if (task.cancelled()) this.#cancelled++;
+        if (task.cancelled()) this.#counts.cancelled++;
         continue;
       }
       if (task.state === "pending") task.setRunningOrNotifyCancel();
-      this.#failed++;
+      this.#counts.failed++;
       task.setException(error);
     }
   }
@@ -636,12 +626,12 @@ export class WorkerPoolExecutor extends Executor {
   #cancelQueued(): void {
     const kept: PoolTask[] = [];
     for (const task of this.#queue.drain()) {
-      if (task.cancel()) this.#cancelled++;
+      if (task.cancel()) this.#counts.cancelled++;
       else if (!task.done()) kept.push(task); // handed back by a dead worker: already running
     }
     if (this.#terminating) {
       for (const task of kept) {
-        this.#failed++;
+        this.#counts.failed++;
         task.setException(new WorkerExitedError("the pool was terminated before the task started"));
       }
     } else for (const task of kept) this.#queue.push(task);
@@ -718,7 +708,7 @@ export class WorkerPoolExecutor extends Executor {
     const w = task.worker as PoolWorker | undefined;
     if (w !== undefined && task.seq < Atomics.load(w.ctrl, CTRL_FINISHED)) return; // finished: its result is on its way
     if (task.state === "pending") task.setRunningOrNotifyCancel();
-    this.#failed++;
+    this.#counts.failed++;
     task.abortReason = reason;
     task.setException(reason);
     if (w === undefined || w.state !== "ready") return; // in the queue, or its worker is already going

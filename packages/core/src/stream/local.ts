@@ -1,4 +1,5 @@
 import { CancelledError } from "../errors.js";
+import { isThenable } from "../thenable.js";
 import { pump, sourceOf, taskName, type ProducerSink } from "./produce.js";
 import type { StreamBuffer, StreamControl } from "./buffer.js";
 
@@ -24,7 +25,7 @@ export class LocalStream implements ProducerSink, StreamControl {
 
   readonly run = async (): Promise<unknown> => {
     let value = this.fn(...this.args);
-    if (value !== null && typeof value === "object" && !(Symbol.asyncIterator in value) && typeof (value as PromiseLike<unknown>).then === "function") {
+    if (isThenable(value) && !(Symbol.asyncIterator in value)) {
       value = await value;
     }
     const end = await pump(sourceOf(value, taskName(this.fn)), this);

@@ -28,25 +28,14 @@ import {
 } from "../protocol.js";
 import { currentSignal, setCurrentCall } from "../context.js";
 import { RunningCall } from "./call.js";
-import { capturedVariableError } from "../tasks.js";
+import { capturedVariableError, compileFunction } from "../tasks.js";
+import { isThenable } from "../thenable.js";
 import { pump, sourceOf, taskName } from "../stream/produce.js";
 import { loadExport } from "./modules.js";
 import type { WorkerPort } from "./port.js";
 import { WorkerStream } from "./stream.js";
 
 type Fn = (...args: unknown[]) => unknown;
-
-/**
- * A function sent by source, compiled here. `currentSignal` is in its scope by that name (a
- * parameter of the wrapper), so a function task can call it without importing anything.
- */
-function compile(source: string): Fn {
-  return new Function("currentSignal", `return (${source});`)(currentSignal) as Fn;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
-}
 
 // Results wait this long at most for company before they are posted.
 const FLUSH_MS = 1;
@@ -100,7 +89,7 @@ export function runWorker(port: WorkerPort): void {
     if (op === OP_FUNCTION) {
       fromSource[id] = true;
       try {
-        fns[id] = compile(a as string);
+        fns[id] = compileFunction(a as string);
       } catch (error) {
         fns[id] = { error };
       }
@@ -301,7 +290,7 @@ export function runWorker(port: WorkerPort): void {
 
   async function init(spec: TaskSpec | null, args: unknown[]): Promise<void> {
     if (spec === null) return;
-    const fn = "source" in spec ? compile(spec.source) : await loadExport(spec.url, spec.name);
+    const fn = "source" in spec ? compileFunction(spec.source) : await loadExport(spec.url, spec.name);
     await fn(...args);
   }
 

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { WorkerPoolExecutor, taskModule } from "@concurrent/futures";
 import { errorOf } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime } from "@concurrent/testkit/helpers";
+
+const runtime = currentRuntime();
 
 // Node tells whether it strips types (process.features.typescript, Node 22.10+); Bun and Deno always do.
 const features = process.features as { typescript?: string | false };

@@ -4,8 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncPoolExecutor, WorkerExitedError, WorkerPoolExecutor, adapter, currentSignal, taskModule, type PoolAdapter } from "@concurrent/futures";
-import { errorOf, flags, sleep, until } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime, sleep } from "@concurrent/testkit/helpers";
+import { errorOf, flags } from "./helpers/pool.js";
+
+const runtime = currentRuntime();
 
 const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
 

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { AsyncPoolExecutor, ShutdownError, type Future } from "@concurrent/futures";
-import { sleep } from "./helpers/pool.js";
+import { sleep } from "@concurrent/testkit/helpers";
 
 const seed = Number(process.env["FC_SEED"] ?? 42);
 const runs = Number(process.env["FC_RUNS"] ?? 40);

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { currentSignal, TimeoutError } from "@concurrent/futures";
 import { QueueExecutor } from "@concurrent/bullmq";
-import { queueName, redis, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
+import { until } from "@concurrent/testkit/helpers";
+import { queueName, redis, stopRedis, tasks, tempFile, worker } from "./helpers.js";
 
 async function executor(queue: string): Promise<QueueExecutor> {
   return new QueueExecutor({ connection: (await redis()).url, queue });

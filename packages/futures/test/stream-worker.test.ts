@@ -5,7 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { adapter, WorkerExitedError, WorkerPoolExecutor, taskModule, type PoolAdapter, type WorkerPoolOptions } from "@concurrent/futures";
 import { errorOf } from "./helpers/pool.js";
-import { runtime } from "./helpers/runtime.js";
+import { currentRuntime } from "@concurrent/testkit/helpers";
+
+const runtime = currentRuntime();
 
 const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
 

@@ -457,8 +457,8 @@ export class WorkerPoolExecutor extends Executor {
         task.setResult(value);
       } else if (status === S_STREAM_CLOSED) {
         const reason = task.stream?.closeReason ?? new CancelledError("the stream was closed");
-        if (reason instanceof CancelledError) this.#cancelled++;
-        else this.#failed++;
+        if (reason instanceof CancelledError) this.#counts.cancelled++;
+        else this.#counts.failed++;
         task.setException(reason);
       } else {
         this.#counts.failed++;
@@ -652,7 +652,7 @@ export class WorkerPoolExecutor extends Executor {
       return;
     }
     if (task.state === "pending") task.setRunningOrNotifyCancel();
-    this.#failed++;
+    this.#counts.failed++;
     task.setException(reason);
   }
 

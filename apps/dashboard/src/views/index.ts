@@ -1,5 +1,6 @@
 import type { SuiteName } from "@concurrent/bench-schema";
 import { renderAutoSizing } from "./auto-sizing.js";
+import { renderCancellation } from "./cancellation.js";
 import type { ViewContext } from "./context.js";
 import { renderHistory } from "./history.js";
 import { renderIoVsCpu } from "./io-vs-cpu.js";
@@ -9,6 +10,7 @@ import { renderPeers } from "./peers.js";
 import { renderPerKey } from "./per-key.js";
 import { renderScaleout } from "./scaleout.js";
 import { renderScoreboard } from "./scoreboard.js";
+import { renderStreaming } from "./streaming.js";
 
 /**
  * A view: one section of the page. `render` appends it to `root` (or nothing when there is
@@ -31,6 +33,8 @@ export const VIEWS: View[] = [
   { id: "peers", title: "Peers", suites: ["peers"], render: renderPeers },
   { id: "auto-sizing", title: "Auto-sizing", suites: ["auto-sizing"], render: renderAutoSizing },
   { id: "per-key", title: "Per-key", suites: ["per-key"], render: renderPerKey },
+  { id: "streaming", title: "Streaming", suites: ["streaming"], render: renderStreaming },
+  { id: "cancellation", title: "Cancellation", suites: ["cancellation"], render: renderCancellation },
   { id: "scaleout", title: "Scale-out", suites: ["scaleout"], render: renderScaleout },
   { id: "load", title: "Load", suites: ["load"], render: renderLoad },
   { id: "history", title: "History", suites: [], render: renderHistory },

@@ -1,5 +1,5 @@
 import { figuresOf, TARGETS, type BenchCase } from "@concurrent/bench-schema";
-import { addChart, categoryAxis, tooltipUnit, valueAxis } from "../charts.js";
+import { addChart, autoAxis, categoryAxis, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, latestRun } from "../data.js";
 import { failureList, grid, noRunsNotice, section, type ViewContext } from "./context.js";
 import { ratioTable } from "./ratios.js";
@@ -39,6 +39,7 @@ export function renderCancellation(root: HTMLElement, ctx: ViewContext): void {
   const good = cases.find((c) => kind(c) === "good-only");
   const target = TARGETS["cancellation/honouring/good-only"]?.target ?? 1.5;
   const goodMs = good ? value(good, "totalMs") : null;
+  const totals = cases.map((c) => value(c, "totalMs"));
   const failures = failureList(cases);
   addChart(
     charts,
@@ -53,7 +54,7 @@ export function renderCancellation(root: HTMLElement, ctx: ViewContext): void {
       data: {
         labels,
         datasets: [
-          { label: "total time (ms)", data: cases.map((c) => value(c, "totalMs")), backgroundColor: colors },
+          { label: "total time (ms)", data: totals, backgroundColor: colors },
           {
             type: "line",
             label: `target: ${target}× the good calls alone`,
@@ -67,7 +68,7 @@ export function renderCancellation(root: HTMLElement, ctx: ViewContext): void {
         ] as never,
       },
       options: {
-        scales: { x: categoryAxis("tasks"), y: valueAxis("total time (ms, lower is better)") },
+        scales: { x: categoryAxis("tasks"), y: autoAxis("total time (ms, lower is better)", [...totals, goodMs === null ? null : goodMs * target]) },
         plugins: { tooltip: tooltipUnit("ms") },
       },
     }
@@ -84,7 +85,7 @@ export function renderCancellation(root: HTMLElement, ctx: ViewContext): void {
       data: {
         labels,
         datasets: [
-          { label: "worker respawns", data: cases.map((c) => value(c, "respawns")), backgroundColor: colors },
+          { label: "worker respawns", data: cases.map((c) => value(c, "respawns")), backgroundColor: COLOR["ignoring"] },
           { label: "calls timed out", data: cases.map((c) => value(c, "timedOut")), backgroundColor: "rgba(107, 114, 128, 0.35)", borderColor: "#6B7280", borderWidth: 1 },
         ],
       },

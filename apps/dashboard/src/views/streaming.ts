@@ -31,6 +31,12 @@ const targetLine = (label: string, n: number, value: number | null) => ({
   borderWidth: 1.5,
 });
 
+/** On a log axis, room under the smallest bar (the round trip here), so it does not vanish into the floor. */
+function lowFloor<A extends { type: string }>(axis: A, smallest: number | null): A {
+  if (axis.type !== "logarithmic" || smallest === null || !(smallest > 0)) return axis;
+  return { ...axis, min: 10 ** Math.floor(Math.log10(smallest / 3)) };
+}
+
 /** Streaming: N small values from a worker as a stream, an array, N submits or raw messages. */
 export function renderStreaming(root: HTMLElement, ctx: ViewContext): void {
   const view = section(
@@ -83,6 +89,8 @@ export function renderStreaming(root: HTMLElement, ctx: ViewContext): void {
   if (firsts.length) {
     const rtTarget = TARGETS["streaming/first-value/roundtrip"]?.target ?? 2;
     const rt = metric(roundtrip, "firstValueMs");
+    const firstMs = firsts.map((c) => metric(c, "firstValueMs"));
+    const smallest = Math.min(...firstMs.filter((v): v is number => v !== null && v > 0));
     addChart(
       charts,
       {
@@ -95,12 +103,12 @@ export function renderStreaming(root: HTMLElement, ctx: ViewContext): void {
         data: {
           labels: firsts.map((c) => WAY[wayOf(c)] ?? c.name),
           datasets: [
-            { label: "time to first value (ms)", data: firsts.map((c) => metric(c, "firstValueMs")), backgroundColor: firsts.map((c) => (c === roundtrip ? RAW : colorOf(c))) },
+            { label: "time to first value (ms)", data: firstMs, backgroundColor: firsts.map((c) => (c === roundtrip ? RAW : colorOf(c))) },
             targetLine(`target: ${rtTarget}× a round trip`, firsts.length, rt === null ? null : rt * rtTarget),
           ] as never,
         },
         options: {
-          scales: { x: categoryAxis("case"), y: autoAxis("time to first value (ms, lower is better)", [...firsts.map((c) => metric(c, "firstValueMs")), rt === null ? null : rt * rtTarget]) },
+          scales: { x: categoryAxis("case"), y: lowFloor(autoAxis("time to first value (ms, lower is better)", [...firstMs, rt === null ? null : rt * rtTarget]), Number.isFinite(smallest) ? smallest : null) },
           plugins: { tooltip: tooltipUnit("ms") },
         },
       }

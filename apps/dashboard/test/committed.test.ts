@@ -115,6 +115,35 @@ test("a lower-is-better ratio above its target is not shown as a win", { skip },
   assert.match(await roundtrip.locator("th").innerText(), /↓/);
 });
 
+test("committed results: the streaming and cancellation views plot every way and kind on every runtime", { skip }, async () => {
+  const page = await open();
+  /** Chart id → dataset label → the number of points it must have with a value. */
+  const expected: Record<string, Record<string, number>> = {
+    "streaming-throughput": { "values/s": 5 },
+    "streaming-first-value": { "time to first value (ms)": 4 },
+    "streaming-rss": { "peak extra RSS (MB)": 1, "budget 50 MB": 1 },
+    "cancellation-time": { "total time (ms)": 3, "target: 1.5× the good calls alone": 3 },
+    "cancellation-respawns": { "worker respawns": 3, "calls timed out": 3 },
+  };
+  try {
+    for (const rt of ["node", "bun", "deno"]) {
+      await page.selectOption("#runtime", rt);
+      const all = await charts(page);
+      for (const [id, datasets] of Object.entries(expected)) {
+        const chart = all.find((c) => c.id === id);
+        assert.ok(chart, `${rt}: no chart ${id}`);
+        const attr = JSON.parse((await page.locator(`[data-chart="${id}"]`).getAttribute("data-datasets"))!) as Record<string, number>;
+        for (const [label, n] of Object.entries(datasets)) assert.equal(attr[label], n, `${rt} ${id}: dataset "${label}"`);
+      }
+      // Ignoring tasks cost their workers, honouring ones do not.
+      const respawns = all.find((c) => c.id === "cancellation-respawns")!.datasets[0]!.data as number[];
+      assert.ok(respawns[2]! > 0 && respawns[1] === 0, `${rt}: respawns ${respawns}`);
+    }
+  } finally {
+    await page.selectOption("#runtime", "node");
+  }
+});
+
 test("screenshots of each view over the committed results", { skip }, async () => {
   const page = await open();
   for (const id of await page.locator("#views > section").evaluateAll((s) => s.map((x) => x.id))) {

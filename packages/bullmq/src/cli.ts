@@ -22,8 +22,9 @@ Runs tasks submitted by QueueExecutor on this machine, in a pool of worker threa
   --max-stalled-count <n>    times a stalled job is put back (default 1)
   --secret-file <path>       run only jobs signed with the secret in this file
                              (or set CONCURRENT_WORKER_SECRET)
-  --no-functions             refuse function-source tasks; run module tasks only
-  --modules <prefix,...>     run only module tasks whose URL starts with one of these
+  --no-functions             refuse function-source tasks; run file: module tasks only
+  --modules <prefix,...>     run only module tasks inside one of these directories
+                             (file: URLs or paths, compared by real path) or URL prefixes
   --connect-timeout <ms>     give up if Redis cannot be reached (default 10000)
   --prefix <prefix>          BullMQ key prefix (default "bull")
   -h, --help                 this text

@@ -2,3 +2,4 @@ export { QueueExecutor, QueueFuture, _setSweepInterval, type QueueExecutorOption
 export { QueueWorker, type QueueWorkerOptions } from "./worker.js";
 export { RedisConnectionError, type Connection } from "./connection.js";
 export { encode, decode, type Json } from "./codec.js";
+export { checkModule, type TrustPolicy, type Verdict } from "./trust.js";

@@ -16,6 +16,7 @@ import { checkConnection, connect, describeConnection, drop, Watchdog, type Conn
 import { AbortListener, abortChannel } from "./abort.js";
 import { decodeArgs, openJobData, wireError, type CallLimits, type Payload } from "./envelope.js";
 import { checkQueueName, checkSecret } from "./options.js";
+import { checkModule, prefixUrl } from "./trust.js";
 
 /** Options of {@link QueueWorker}. */
 export interface QueueWorkerOptions {
@@ -38,9 +39,16 @@ export interface QueueWorkerOptions {
   maxStalledCount?: number;
   /** Run only jobs signed (HMAC-SHA256) with this secret. @default none: any job is run */
   secret?: string;
-  /** Run function-source tasks. `false`: only module tasks. @default true */
+  /**
+   * Run function-source tasks. `false`: only module tasks, and (without `modules`) only from
+   * `file:` URLs — `data:`, `blob:`, `http(s):` and builtins (`node:*`, `bun:*`) are refused. @default true
+   */
   allowFunctions?: boolean;
-  /** Run only module tasks whose URL starts with one of these prefixes. @default any module */
+  /**
+   * Run only module tasks inside one of these locations: `file:` URLs or absolute paths,
+   * compared by real path (symlinks resolved) on path-segment boundaries; other URLs
+   * (`https://host/dir/`, `node:`) compared after URL normalisation. @default any module
+   */
   modules?: readonly string[];
   /** ms Redis may be unreachable at start before `ready` rejects. @default 10000 */
   connectTimeout?: number;
@@ -109,6 +117,11 @@ export class QueueWorker {
     if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.some((m) => typeof m !== "string"))) {
       throw new TypeError("QueueWorker modules must be an array of URL prefixes (strings)");
     }
+    for (const prefix of options.modules ?? []) {
+      if (prefixUrl(prefix) === undefined) {
+        throw new TypeError(`QueueWorker modules: ${JSON.stringify(prefix)} is neither an absolute URL (file:, https:, node:, …) nor an absolute path`);
+      }
+    }
     this.#opts = options;
     this.#where = `QueueWorker(${describeConnection(connection)}, queue "${options.queue}")`;
     this.#ownPool = options.pool === undefined;
@@ -149,7 +162,7 @@ export class QueueWorker {
     let fn: Task<unknown[], unknown>;
     try {
       payload = await openJobData(job.data, this.#opts.secret);
-      fn = this.#task(payload);
+      fn = await this.#task(payload);
     } catch (error) {
       this.counts.refused++;
       throw wireError(error);
@@ -240,7 +253,7 @@ export class QueueWorker {
     return out;
   }
 
-  #task(payload: Payload): Task<unknown[], unknown> {
+  async #task(payload: Payload): Promise<Task<unknown[], unknown>> {
     const t = payload.t;
     if (t[0] === "f") {
       if (this.#opts.allowFunctions === false) {
@@ -257,11 +270,10 @@ export class QueueWorker {
       return fn;
     }
     const [, url, name] = t;
-    const prefixes = this.#opts.modules;
-    if (prefixes !== undefined && !prefixes.some((p) => url.startsWith(p))) {
-      throw new UntrustedTaskError(`module ${url} is not under any of this worker's allowed prefixes (modules: ${prefixes.join(", ")})`);
-    }
-    return (taskModule<Record<string, Fn>>(url) as Record<string, Task<unknown[], unknown>>)[name]!;
+    const verdict = await checkModule(url, this.#opts);
+    if (!verdict.ok) throw new UntrustedTaskError(verdict.reason);
+    // The URL that was checked is the one imported, so the two cannot disagree.
+    return (taskModule<Record<string, Fn>>(verdict.url) as Record<string, Task<unknown[], unknown>>)[name]!;
   }
 
   // Prefetch: hold about 50 ms of work beyond one task per thread, at least one extra job

@@ -2,8 +2,10 @@
 // Redis authentication (user:password URLs, rediss:// TLS).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { UntrustedTaskError, taskModule } from "@concurrent/futures";
 import { QueueExecutor, QueueWorker } from "@concurrent/bullmq";
 import { startRedis, freePort } from "@concurrent/testkit/redis";
@@ -65,7 +67,65 @@ test("modules: only module tasks under an allowed URL prefix run", async () => {
   const other = taskModule<{ f: () => number }>("data:text/javascript,export const f = () => 1");
   const error = await ex.submit(other.f).exception();
   assert.ok(error instanceof UntrustedTaskError, String(error));
-  assert.match((error as Error).message, /not under/);
+  assert.match((error as Error).message, /refused/);
+  await ex.shutdown();
+  await w.close();
+});
+
+// Module tasks that would run code the worker never deployed: each must be refused before
+// anything is imported, and the marker file each would write must never appear.
+const escapes = (file: string) => {
+  const write = `import { writeFileSync } from "node:fs"; export const f = (p) => writeFileSync(p, "ran");`;
+  return [
+    taskModule<{ f: (p: string) => void }>(`data:text/javascript,${encodeURIComponent(write)}`).f,
+    taskModule<{ execSync: (cmd: string) => unknown }>("node:child_process").execSync,
+    taskModule<{ execSync: (cmd: string) => unknown }>("child_process").execSync,
+  ].map((task) => [task, task.name === "execSync" ? `touch ${JSON.stringify(file)}` : file] as const);
+};
+
+test("allowFunctions: false refuses data:, node:child_process and bare builtins: they never run", async () => {
+  const queue = queueName("no-functions-modules");
+  const w = await worker(queue, { allowFunctions: false });
+  const ex = new QueueExecutor({ connection: (await redis()).url, queue });
+  const file = tempFile("ran");
+  for (const [task, arg] of escapes(file)) {
+    const error = await ex.submit(task as never, arg as never).exception();
+    assert.ok(error instanceof UntrustedTaskError, `${task.url}: ${String(error)}`);
+  }
+  assert.equal(existsSync(file), false, "no refused task ran");
+  assert.equal(w.counts.refused, 3);
+  assert.equal(await ex.submit(tasks.square, 4), 16, "deployed file: modules still run");
+  await ex.shutdown();
+  await w.close();
+});
+
+test("modules: a URL that leaves the prefix (.., %2e%2e, .%2E, backslash, a symlink, a look-alike directory) never runs", async () => {
+  const queue = queueName("modules-escape");
+  const fixtures = new URL("./", tasksUrl); // …/dist-test/fixtures/
+  // The prefix is the fixtures directory; tasks.js one level up is outside it.
+  const root = new URL("../", fixtures).href;
+  const dir = mkdtempSync(join(tmpdir(), "cf-escape-"));
+  const evil = `${fileURLToPath(fixtures).replace(/\/$/, "")}-evil`;
+  mkdirSync(evil, { recursive: true });
+  writeFileSync(join(evil, "tasks.js"), readFileSync(fileURLToPath(tasksUrl)));
+  symlinkSync(join(evil, "tasks.js"), join(dir, "link.js"));
+  const w = await worker(queue, { modules: [fixtures.href.replace(/\/$/, ""), pathToFileURL(dir).href] });
+  const ex = new QueueExecutor({ connection: (await redis()).url, queue });
+  const file = tempFile("ran");
+  const urls = [
+    `${fixtures.href}../fixtures-evil/tasks.js`,
+    `${fixtures.href}%2e%2e/fixtures-evil/tasks.js`,
+    `${fixtures.href}.%2E/fixtures-evil/tasks.js`,
+    `${fixtures.href}..\\fixtures-evil\\tasks.js`,
+    `${root}fixtures-evil/tasks.js`,
+    pathToFileURL(join(dir, "link.js")).href, // a symlink inside an allowed directory to a file outside
+  ];
+  for (const url of urls) {
+    const error = await ex.submit(taskModule<typeof import("./fixtures/tasks.js")>(url).mark, file, "escaped").exception();
+    assert.ok(error instanceof UntrustedTaskError, `${url}: ${String(error)}`);
+  }
+  assert.equal(existsSync(file), false, "no refused task ran");
+  assert.equal(await ex.submit(tasks.square, 5), 25, "the allowed module still runs");
   await ex.shutdown();
   await w.close();
 });

@@ -22,36 +22,56 @@ function runCallback(fn: StoredCallback, future: Future<unknown>): void {
   }
 }
 
-/**
- * The eventual result of a call, as Python's `concurrent.futures.Future`.
- *
- * A future is awaitable (`await future` is `await future.result()`), and executors move it
- * through `pending → running → finished`, or `pending → cancelled`.
- */
-// Friend access for wait(FIRST_EXCEPTION): whether a finished future failed, synchronously.
+// Friend access for wait(FIRST_EXCEPTION) and map: a finished future's outcome, synchronously.
 let failedOf: (future: Future<unknown>) => boolean;
 let valueOf: (future: Future<unknown>) => unknown;
+
+// The resolving functions of the promise being constructed, handed from the executor to the
+// constructor without a closure per future.
+let resolveOf: StoredCallback | undefined;
+let rejectOf: StoredCallback | undefined;
+const capture = (resolve: StoredCallback, reject: StoredCallback): void => {
+  resolveOf = resolve;
+  rejectOf = reject;
+};
+const ignore = (): void => {};
+const nativeThen = Promise.prototype.then;
 
 /**
  * The eventual result of one call, as Python's `concurrent.futures.Future`; awaitable
  * (`await future` is `await future.result()`).
+ *
+ * A future is a native promise, settled when the future is done, whose `constructor` is
+ * `Promise`: so `await future` and `Promise.all(futures)` take it as it is (one reaction, no
+ * extra promise, job or closure per future) and `then` makes plain promises. A future that
+ * fails or is cancelled with nobody awaiting it is not an unhandled rejection, as in Python.
  */
-export class Future<T = unknown> implements PromiseLike<T> {
+export class Future<T = unknown> extends Promise<T> {
   static {
     failedOf = (future) => future.#failed;
-    valueOf = (future) => future.#value;
+    valueOf = (future) => future.#outcome;
   }
 
   #state: FutureState = "pending";
-  #value: T | undefined = undefined;
-  #error: unknown = undefined;
   #failed = false;
+  // The value, or the error when #failed.
+  #outcome: unknown = undefined;
   // One callback is the common case (an iterator or a waiting promise): keep it unboxed.
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
-  // The promise behind result()/then, made on first use and settled directly by #settle.
-  #promise: Promise<T> | undefined = undefined;
-  #resolve: StoredCallback | undefined = undefined;
-  #reject: StoredCallback | undefined = undefined;
+  #resolve: StoredCallback | undefined;
+  #reject: StoredCallback | undefined;
+
+  constructor() {
+    super(capture);
+    this.#resolve = resolveOf;
+    this.#reject = rejectOf;
+    resolveOf = rejectOf = undefined;
+    // PromiseResolve (used by await and Promise.all) returns a promise as it is only if its
+    // constructor is Promise itself; each class of future gets that once.
+    if (this.constructor !== Promise) {
+      Object.defineProperty(new.target.prototype, "constructor", { value: Promise, writable: true, configurable: true });
+    }
+  }
 
   /** `"pending" | "running" | "cancelled" | "finished"`. */
   get state(): FutureState {
@@ -95,15 +115,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   result(timeout?: number): Promise<T> {
     if (timeout !== undefined) checkTimeout(timeout, "timeout");
-    const state = this.#state;
-    if (state === "finished") return this.#failed ? Promise.reject(this.#error) : Promise.resolve(this.#value as T);
-    if (state === "cancelled") return Promise.reject(new CancelledError());
-    this.#promise ??= new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    if (timeout === undefined || timeout === Infinity) return this.#promise;
-    return this.#withTimeout(this.#promise, timeout);
+    if (timeout === undefined || timeout === Infinity || this.done()) return this;
+    return this.#withTimeout(timeout);
   }
 
   /**
@@ -136,14 +149,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else callbacks.push(fn);
   }
 
-  /** `await future` is `await future.result()`. */
-  then<R1 = T, R2 = never>(
-    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.result().then(onfulfilled, onrejected);
-  }
-
   // ---- for executor authors, as in Python --------------------------------------------
 
   /**
@@ -164,7 +169,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Complete the future with a value. @throws {InvalidStateError} if it is already done. */
   setResult(value: T): void {
     if (this.done()) throw new InvalidStateError(`cannot set the result of a future that is ${this.#state}`);
-    this.#value = value;
+    this.#outcome = value;
     this.#state = "finished";
     this.#settle();
   }
@@ -172,29 +177,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** Complete the future with an error. @throws {InvalidStateError} if it is already done. */
   setException(error: unknown): void {
     if (this.done()) throw new InvalidStateError(`cannot set the exception of a future that is ${this.#state}`);
-    this.#error = error;
+    this.#outcome = error;
     this.#failed = true;
     this.#state = "finished";
     this.#settle();
   }
 
-  get [Symbol.toStringTag](): string {
+  override get [Symbol.toStringTag](): string {
     return `Future<${this.#state}>`;
   }
 
-  toString(): string {
+  override toString(): string {
     return `[Future ${this.#state}]`;
   }
 
   #settle(): void {
-    const resolve = this.#resolve;
-    if (resolve !== undefined) {
-      const reject = this.#reject!;
-      this.#resolve = this.#reject = undefined;
-      if (this.#state === "cancelled") reject(new CancelledError());
-      else if (this.#failed) reject(this.#error);
-      else resolve(this.#value);
-    }
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    this.#resolve = this.#reject = undefined;
+    if (this.#state === "cancelled" || this.#failed) {
+      nativeThen.call(this, undefined, ignore); // nobody awaiting it is not an unhandled rejection
+      reject(this.#failed ? this.#outcome : new CancelledError());
+    } else resolve(this.#outcome);
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
     this.#callbacks = undefined;
@@ -202,13 +206,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else for (const fn of callbacks) runCallback(fn, this);
   }
 
-  #withTimeout(promise: Promise<T>, timeout: number): Promise<T> {
+  #withTimeout(timeout: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimeoutError(`the future was not done within ${timeout} ms`)), timeout);
-      promise.then(
+      nativeThen.call(
+        this,
         (value) => {
           clearTimeout(timer);
-          resolve(value);
+          resolve(value as T);
         },
         (error: unknown) => {
           clearTimeout(timer);

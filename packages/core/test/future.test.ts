@@ -364,6 +364,25 @@ test("future: a promise resolved with a future adopts its outcome", async () => 
   await assert.rejects(Promise.resolve(make("cancelled")), CancelledError);
 });
 
+test("future: a future is a native promise that await and Promise.all take as it is", async () => {
+  class TaggedFuture<T> extends Future<T> {
+    readonly tag = "mine";
+  }
+  for (const f of [new Future<number>(), new TaggedFuture<number>()]) {
+    assert.ok(f instanceof Promise);
+    assert.ok(f instanceof Future);
+    // PromiseResolve hands back the future itself: no wrapper promise, no adoption job.
+    assert.equal(Promise.resolve(f), f);
+    const chained = f.then((v) => v * 2);
+    assert.ok(!(chained instanceof Future), "then() makes a plain promise");
+    const all = Promise.all([f, f]);
+    f.setResult(21);
+    assert.deepEqual(await all, [21, 21]);
+    assert.equal(await chained, 42);
+    assert.equal(await f.result(), 21);
+  }
+});
+
 test("future: an async generator cannot yield a future (yield awaits it)", async () => {
   const f = make("finished");
   async function* gen() {

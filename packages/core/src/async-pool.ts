@@ -381,7 +381,12 @@ export class AsyncPoolExecutor extends Executor {
     }
     setCurrentCall(previous);
     if (isThenable(result)) {
-      void this.#await(task, result as PromiseLike<unknown>);
+      // Promise.resolve hands back a native promise as it is, and makes a thenable's then()
+      // run later, as await would (so one that throws rejects rather than throwing here).
+      Promise.resolve(result).then(
+        (value) => this.#finish(task, value, false),
+        (error: unknown) => this.#finish(task, error, true),
+      );
     } else {
       this.#settle(task, result, false);
     }
@@ -410,18 +415,6 @@ export class AsyncPoolExecutor extends Executor {
       this.#counts.completed++;
       task.setResult(outcome);
     }
-  }
-
-  // One async frame per async call: cheaper than two closures passed to then().
-  async #await(task: AsyncTask<unknown>, result: PromiseLike<unknown>): Promise<void> {
-    let value: unknown;
-    try {
-      value = await result;
-    } catch (error) {
-      this.#finish(task, error, true);
-      return;
-    }
-    this.#finish(task, value, false);
   }
 
   #finish(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {

@@ -31,6 +31,8 @@ export const PEERS = {
   "p-limit": "p-limit",
   "raw-postMessage": "raw",
   "raw-postMessage-batched": "raw-batched",
+  "raw-postMessage-promise": "raw-promise",
+  "bare-threads": "bare-threads",
   "main-thread": "main-thread",
 } as const;
 export type PeerName = keyof typeof PEERS;

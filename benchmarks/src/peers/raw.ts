@@ -1,6 +1,6 @@
 import type { PeerAdapter } from "./adapter.js";
 
-interface RawWorker {
+export interface RawWorker {
   post(data: unknown): void;
   onMessage(fn: (data: unknown) => void): void;
   terminate(): Promise<unknown>;
@@ -8,10 +8,11 @@ interface RawWorker {
 
 const url = new URL("../entries/peer-workers/raw.js", import.meta.url);
 
-async function spawnRaw(): Promise<RawWorker> {
+/** A worker running `workerUrl` (the raw square worker by default), with no pool around it. */
+export async function spawnRaw(workerUrl: URL = url): Promise<RawWorker> {
   const g = globalThis as unknown as { Bun?: unknown; Deno?: unknown; Worker: new (u: URL, o: object) => { postMessage(d: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; terminate(): void } };
   if (g.Bun !== undefined || g.Deno !== undefined) {
-    const w = new g.Worker(url, { type: "module" });
+    const w = new g.Worker(workerUrl, { type: "module" });
     return {
       post: (d) => w.postMessage(d),
       onMessage: (fn) => (w.onmessage = (e) => fn(e.data)),
@@ -19,7 +20,7 @@ async function spawnRaw(): Promise<RawWorker> {
     };
   }
   const { Worker } = await import("node:worker_threads");
-  const w = new Worker(url);
+  const w = new Worker(workerUrl);
   return { post: (d) => w.postMessage(d), onMessage: (fn) => w.on("message", fn), terminate: () => w.terminate() };
 }
 

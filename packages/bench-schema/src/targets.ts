@@ -15,13 +15,16 @@ export interface Target {
 /** The targets of the issues that asked for each figure. */
 export const TARGETS: { [figure: string]: Target } = {
   // peers (issue 1 and its follow-ups)
-  "tiny-submit/raw-pipelined": { better: "higher", target: 0.5 },
+  "tiny-submit/raw-pipelined": { better: "higher", target: 0.9 },
   "tiny-submit/piscina": { better: "higher", target: 5 },
   "tiny-submit/poolifier": { better: "higher", target: 3 },
   "tiny-map-chunked/raw-pipelined": { better: "higher", target: 3 },
   "tiny-map-auto/raw-pipelined": { better: "higher", target: 3 },
   "roundtrip/raw": { better: "lower", target: 1.5 },
-  "cpu-fib27/main-thread": { better: "higher", target: 0.95, perCpu: true },
+  // CPU-bound: our speedup over what bare threads started by hand reach on the same machine
+  // in the same run (issue 21; it was 0.95 × cores of main-thread speedup, a target about
+  // the machine rather than the pool).
+  "cpu-fib27/bare-threads": { better: "higher", target: 0.95 },
   "async-trivial/p-limit": { better: "higher", target: 1.5 },
   "map-buffersize/rss-100MB": { better: "lower", target: 1 },
   // auto-sizing
@@ -33,7 +36,7 @@ export const TARGETS: { [figure: string]: Target } = {
   "perKey/A/sharedAuto": { better: "higher", target: 10 },
   "perKey/A/afterBDrop": { better: "higher", target: 0.9 },
   // scale-out over Redis
-  "scaleout-submit/raw-bullmq": { better: "higher", target: 0.8 },
+  "scaleout-submit/raw-bullmq": { better: "higher", target: 0.9 },
   "scaleout-map/raw-bullmq": { better: "higher", target: 10 },
   // cancellation (issue 16): honouring tasks finish within 1.5x the good calls alone
   "cancellation/honouring/good-only": { better: "lower", target: 1.5 },

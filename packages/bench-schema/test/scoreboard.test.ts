@@ -5,6 +5,7 @@ import {
   figuresOf,
   met,
   scoreboard,
+  targetValue,
   TARGETS,
   TOLERANCES,
   validateResultFile,
@@ -31,7 +32,9 @@ test("a figure takes its target and direction from the targets table", () => {
   assert.equal(f.ratio, 1.5);
   assert.equal(met(f), true);
   assert.equal(met({ ...f, ratio: 1.6 }), false);
-  assert.equal(figure("cpu-fib27/main-thread", "fib", 3, 2, "tasks/s", { cpus: 4 }).target, 3.8);
+  assert.equal(figure("cpu-fib27/bare-threads", "fib", 3, 2, "tasks/s", { cpus: 4 }).target, 0.95);
+  assert.equal(figure("cpu-fib27/main-thread", "fib", 3, 2, "tasks/s", { cpus: 4 }).target, undefined);
+  assert.equal(targetValue({ target: 0.95, perCpu: true }, 4), 3.8);
   assert.equal(figure("not-listed/x", "x", 1, 2, "tasks/s").target, undefined);
 });
 

@@ -82,9 +82,27 @@ export function connect(connection: Connection, name: string): Redis {
     const options = { ...rest, ...common } as never;
     client = url === undefined ? new Redis(options) : new Redis(url, options);
   }
+  return track(client);
+}
+
+// BullMQ duplicates the client it is given for its blocking reads (Worker, QueueEvents):
+// those copies are not ours, yet they retry a lost Redis for ever, and one that is left
+// reconnecting keeps the process alive after shutdown. So every duplicate is recorded and
+// `drop` closes it with its parent.
+const duplicates = new WeakMap<Redis, Redis[]>();
+
+function track(client: Redis): Redis {
   // ioredis prints "Unhandled error event" for every failed attempt without a listener;
   // errors reach users through the watchdog instead.
   client.on("error", () => {});
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = ((...args: Parameters<Redis["duplicate"]>) => {
+    const copy = track(duplicate(...args));
+    let list = duplicates.get(client);
+    if (list === undefined) duplicates.set(client, (list = []));
+    list.push(copy);
+    return copy;
+  }) as Redis["duplicate"];
   return client;
 }
 
@@ -96,6 +114,10 @@ export function connect(connection: Connection, name: string): Redis {
  * watchdog timer — and the process — alive.
  */
 export function drop(client: Redis): void {
+  for (const copy of duplicates.get(client) ?? []) drop(copy);
+  // A reconnect already under way (or a BullMQ close that calls connect() later) must not
+  // start the retry loop again.
+  (client.options as RedisOptions).retryStrategy = () => null;
   client.disconnect();
   const error = new Error("Connection is closed.");
   const c = client as unknown as {

@@ -523,7 +523,7 @@ export class QueueExecutor extends Executor {
       })(),
       new Promise((resolve) => (setTimeout(resolve, 2000) as { unref?: () => void }).unref?.()),
     ]);
-    for (const c of this.#clients) c.disconnect();
+    for (const c of this.#clients) drop(c);
   }
 
   /** Counters and latency percentiles. `limit` is Infinity: the producer does not cap what is in flight. */

@@ -6,7 +6,7 @@ import { defaultCpuCount, unrefTimer } from "./runtime.js";
 import { isThenable } from "./thenable.js";
 import { ExecutorCounters, type ExecutorStats } from "./stats.js";
 import { abortOn, armRunTimeout, checkSubmitOptions } from "./submit-options.js";
-import { asyncContext, setCurrentCall, useAsyncContext, type CallContext } from "./context.js";
+import { asyncContext, contextFor, setCurrentCall, useAsyncContext, type CallContext } from "./context.js";
 import { createLimit, autoLimitDefaults, validateAutoLimitOptions, type AutoLimitOptions, type ConcurrencyLimit } from "./sizing/index.js";
 import { checkKey, KeyedQueue, resolveKeyOptions, type KeyState, type KeyStats } from "./keys/index.js";
 import { checkFunction, checkInteger, checkOptions, describeValue } from "./validate.js";
@@ -369,7 +369,7 @@ export class AsyncPoolExecutor extends Executor {
     if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
     // The call is current for currentSignal(): through the adapter's async context when one
     // is registered (it follows the call's awaits), and around its synchronous part always.
-    const hook = asyncContext();
+    const hook = asyncContext() ?? contextFor(task.fn);
     const previous = setCurrentCall(task);
     let result: unknown;
     try {

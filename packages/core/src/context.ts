@@ -48,11 +48,33 @@ export function registerAsyncContext(hook: AsyncContext): void {
  * first `currentSignal()` call or `submitWith` on an AsyncPoolExecutor. Until then calls run
  * without it, because an async context costs every call (on Node 20 AsyncLocalStorage turns
  * on promise hooks for the whole process: a trivial async-pool call took 1.8x as long).
- * The one thing that costs: a task submitted with plain `submit` that calls `currentSignal()`
- * for the first time in the process *after* an `await` finds no context and throws.
+ * Before that, a task whose own source names `currentSignal` turns it on: see contextFor.
  */
 export function asyncContext(): AsyncContext | undefined {
   return shared.active ? shared.hook : undefined;
+}
+
+// Functions already looked at by contextFor: the last one unboxed (most submits repeat it).
+let lastLooked: unknown = undefined;
+const looked = new WeakSet<object>();
+
+/**
+ * @internal For a call about to start while the context is not in use yet: a task whose own
+ * source names `currentSignal` turns it on (and runs through it), so the common case — a task
+ * that reads its signal after an `await` — is right from its first call, and a process that
+ * never cancels anything still pays nothing. Only a task that reaches `currentSignal()`
+ * through another function, after an `await`, on its process's first cancellable call, is
+ * left without it (the TypeError then says what to do).
+ */
+export function contextFor(fn: object): AsyncContext | undefined {
+  const hook = shared.hook;
+  if (hook === undefined || fn === lastLooked) return undefined;
+  lastLooked = fn;
+  if (looked.has(fn)) return undefined;
+  looked.add(fn);
+  if (!Function.prototype.toString.call(fn).includes("currentSignal")) return undefined;
+  shared.active = true;
+  return hook;
 }
 
 /** @internal From now on, executors run calls through the registered async context. */
@@ -77,10 +99,16 @@ export function setCurrentCall(call: CallContext | undefined): CallContext | und
  * @throws {TypeError} outside a task.
  */
 export function currentSignal(): AbortSignal {
+  const wasActive = shared.active;
   shared.active = true;
   const call = shared.hook?.getStore() ?? shared.current;
   if (call === undefined) {
-    throw new TypeError("currentSignal() was called outside a task: only a function running on an executor has a current signal");
+    throw new TypeError(
+      "currentSignal() was called outside a task: only a function running on an executor has a current signal" +
+        (shared.hook !== undefined && !wasActive
+          ? " (if this is a task that reached it through another function after an await: read currentSignal() before the first await, or submit it with submitWith)"
+          : ""),
+    );
   }
   return call.signal;
 }

@@ -6,6 +6,7 @@
 //
 //   { v: 1, t: ["f", source] | ["m", url, name], a: [arg, …] }     one call (submit)
 //   { v: 1, t: …,                                c: [item, …] }    one chunk of map
+//   { v: 1, t: …, a: [arg, …], s: highWaterMark }                  one stream (see stream.ts)
 //
 // A call submitted with `submitWith` carries `o: { t?: timeout, g?: grace, q?: queueTimeout }`
 // (ms, finite numbers only): the worker then runs it under a signal the producer can abort (see
@@ -41,6 +42,8 @@ export interface Payload {
   t: TaskRef;
   a?: Json[];
   c?: Json[];
+  /** A stream's highWaterMark: the job streams its values (see stream.ts). */
+  s?: number;
   /** submitWith's limits: run-time timeout and grace, ms. */
   o?: CallLimits;
 }
@@ -71,9 +74,10 @@ export function taskRef(fn: unknown): TaskRef {
 }
 
 /** The payload string. An uncodable argument throws a TypeError here, so `submit` fails that future at once. */
-export function encodePayload(task: TaskRef, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits): string {
+export function encodePayload(task: TaskRef, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits, highWaterMark?: number): string {
   const payload: Payload = { v: VERSION, t: task };
   if (limits !== undefined) payload.o = limits;
+  if (highWaterMark !== undefined) payload.s = highWaterMark;
   if (items !== undefined) payload.c = items.map((item, i) => encodeArg(item, `item ${i}`));
   else payload.a = (args ?? []).map((arg, i) => encodeArg(arg, `argument ${i}`));
   return JSON.stringify(payload);
@@ -124,7 +128,8 @@ export async function openJobData(data: unknown, secret: string | undefined): Pr
   const limitsOk =
     o === undefined ||
     (o !== null && typeof o === "object" && ["t", "g", "q"].every((k) => o[k] === undefined || (typeof o[k] === "number" && (o[k] as number) >= 0)));
-  if (!ok || !limitsOk || (payload.a === undefined) === (payload.c === undefined)) {
+  const stream = payload.s === undefined || (Number.isInteger(payload.s) && payload.s >= 1 && payload.c === undefined);
+  if (!ok || !limitsOk || !stream || (payload.a === undefined) === (payload.c === undefined)) {
     throw new UntrustedTaskError("the job's payload is malformed: refused");
   }
   return payload;

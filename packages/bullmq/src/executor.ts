@@ -6,13 +6,31 @@
 // "key finished" messages.
 import { Queue, QueueEvents, type JobsOptions, type KeepJobs as BullKeepJobs } from "bullmq";
 import type { Redis } from "ioredis";
-import { CancelledError, Executor, Future, ShutdownError, WorkerExitedError, type ExecutorStats, type ShutdownOptions, type SubmitOptions, type Task } from "@concurrent/core";
+import {
+  CancelledError,
+  checkStreamOptions,
+  Executor,
+  Future,
+  ShutdownError,
+  StreamBuffer,
+  WorkerExitedError,
+  type ExecutorStats,
+  type ShutdownOptions,
+  type StreamOptions,
+  type StreamReturn,
+  type StreamSource,
+  type StreamYield,
+  type SubmitOptions,
+  type Task,
+  type TaskStream,
+} from "@concurrent/core";
 import { abortOn, checkInteger, checkOptions, checkSubmitOptions, checkTimeout, ChunkError, ExecutorCounters } from "@concurrent/core/kit";
 import { decode, type Json } from "./codec.js";
 import { checkConnection, connect, describeConnection, drop, RedisConnectionError, Watchdog, type Connection } from "./connection.js";
 import { abortChannel, abortMessage } from "./abort.js";
 import { encodePayload, readWireError, signPayload, taskRef, type CallLimits, type JobData, type Payload } from "./envelope.js";
 import { checkQueueName, checkSecret } from "./options.js";
+import { StreamReader, streamKeys, type StreamEnd, type StreamOutcome } from "./stream.js";
 
 /** How long BullMQ keeps a finished job (its result readable by id): BullMQ's `KeepJobs`. */
 export type KeepJobs = boolean | number | BullKeepJobs;
@@ -67,6 +85,8 @@ interface Entry {
   reason?: unknown;
   /** Its abort was published. */
   published?: boolean;
+  /** A stream job: its reader (values from Redis into the consumer's buffer). */
+  stream?: StreamReader;
 }
 
 const STALLED = /stalled more than allowable limit/;
@@ -225,12 +245,70 @@ export class QueueExecutor extends Executor {
     return future;
   }
 
+  /**
+   * Run a generator task on a worker and stream its values back through Redis, at most
+   * `highWaterMark` ahead of the consumer. A run again after a stall starts from the
+   * beginning; values already received are skipped by index (the task must yield the same
+   * values when re-run). See `TaskStream`.
+   */
+  override streamWith<A extends unknown[], T extends StreamSource>(
+    options: StreamOptions,
+    fn: Task<A, T>,
+    ...args: A
+  ): TaskStream<StreamYield<T>, StreamReturn<T>> {
+    const highWaterMark = checkStreamOptions(options);
+    // The worker applies the run-time timeout and grace (as submitWith's); a signal or
+    // queueTimeout closes the stream from here.
+    const limits: CallLimits = {};
+    if (options.timeout !== undefined && options.timeout !== Infinity) limits.t = options.timeout;
+    if (options.grace !== undefined && options.grace !== Infinity) limits.g = options.grace;
+    const future = this.#submit(fn, args, undefined, limits, highWaterMark);
+    const entry = this.#jobs.get(future.jobId);
+    const reader = new StreamReader(this.#producer, streamKeys(this.#queue.toKey(future.jobId)), (outcome) => this.#settleStream(future, outcome));
+    const stream = new StreamBuffer<unknown, unknown>(future, highWaterMark, {
+      grant: (n) => reader.grant(n),
+      close: (reason) => {
+        if (future.done()) return;
+        if (future.state === "pending" && reason instanceof CancelledError) future.cancel();
+        else if (future.state === "pending") {
+          this.#counts.failed++;
+          future.setException(reason);
+          if (entry) void this.#remove(entry);
+        } else reader.close();
+      },
+    });
+    reader.buffer = stream;
+    if (entry) entry.stream = reader;
+    // As submitWith (a signal rejects with CancelledError, its reason as cause), but a
+    // running stream is closed on its worker, and settles once the worker confirms it.
+    const { signal, queueTimeout } = options;
+    if (signal !== undefined) abortOn(future, { signal }, (reason) => stream.abort(new CancelledError("the stream's signal aborted", { cause: reason })));
+    if (queueTimeout !== undefined) abortOn(future, { queueTimeout }, (reason) => stream.abort(reason));
+    return stream as unknown as TaskStream<StreamYield<T>, StreamReturn<T>>;
+  }
+
+  #settleStream(future: QueueFuture<unknown>, outcome: StreamOutcome): void {
+    const entry = this.#jobs.get(future.jobId);
+    if (future.done() || !entry) return;
+    if ("closed" in outcome) {
+      const reason = entry.stream?.buffer.closeReason ?? new CancelledError("the stream was closed");
+      this.#finish(entry);
+      if (reason instanceof CancelledError) this.#counts.cancelled++;
+      else this.#counts.failed++;
+      future.setException(reason);
+    } else if (outcome.ok) {
+      this.#finish(entry);
+      this.#counts.completed++;
+      future.setResult(outcome.value);
+    } else this.#fail(entry, outcome.error);
+  }
+
   /** @internal map's chunk: one job for all `items`. */
   override _submitChunk(fn: Task<[unknown], unknown>, items: unknown[]): Future<unknown[]> {
     return this.#submit(fn, undefined, items) as Future<unknown[]>;
   }
 
-  #submit(fn: unknown, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits): QueueFuture<unknown> {
+  #submit(fn: unknown, args: unknown[] | undefined, items: unknown[] | undefined, limits?: CallLimits, highWaterMark?: number): QueueFuture<unknown> {
     if (this.#shutdown) throw new ShutdownError();
     const task = taskRef(fn);
     const jobId = `${this.id}-${++this.#seq}`;
@@ -238,7 +316,7 @@ export class QueueExecutor extends Executor {
     const now = performance.now();
     const entry: Entry = { future, chunk: items !== undefined, where: "new", submitted: now, heard: now, missing: 0 };
     try {
-      entry.payload = encodePayload(task, args, items, limits);
+      entry.payload = encodePayload(task, args, items, limits, highWaterMark);
     } catch (error) {
       // An argument the codec cannot carry fails this future at once, and nothing else.
       future.setException(error);
@@ -286,8 +364,10 @@ export class QueueExecutor extends Executor {
         if (batch.length === 0) continue;
         const secret = this.#opts.secret;
         const data = secret === undefined ? batch.map((e) => ({ p: e.payload! })) : await Promise.all(batch.map((e) => signPayload(e.payload!, secret)));
+        const streams = batch.filter((e) => e.stream !== undefined);
+        if (streams.length > 0) await Promise.all(streams.map((e) => e.stream!.open()));
         const jobs = batch.map((e, i) => ({
-          name: e.chunk ? "chunk" : "call",
+          name: e.chunk ? "chunk" : e.stream ? "stream" : "call",
           data: data[i] as JobData,
           opts: { ...this.#jobOptions, jobId: e.future.jobId },
         }));
@@ -298,6 +378,7 @@ export class QueueExecutor extends Executor {
             if (e.where === "new") e.where = "added";
             // Cancelled or aborted while the add was on its way: take it back out.
             if (e.abandoned) void this.#remove(e);
+            else if (e.stream) void e.stream.run();
           }
         } catch (error) {
           const wrapped = this.#redisError(error);
@@ -366,6 +447,10 @@ export class QueueExecutor extends Executor {
   #onCompleted(jobId: string, returnvalue: Json): void {
     const entry = this.#jobs.get(jobId);
     if (!entry || entry.future.done()) return;
+    if (entry.stream) {
+      entry.stream.ended(returnvalue as unknown as StreamEnd);
+      return;
+    }
     let value: unknown;
     try {
       value = entry.chunk ? (returnvalue as Json[]).map(decode) : decode(returnvalue);
@@ -398,7 +483,8 @@ export class QueueExecutor extends Executor {
       error ??= new Error(failedReason);
     }
     if (entry.future.done()) return;
-    this.#fail(entry, error);
+    if (entry.stream) entry.stream.ended({ error });
+    else this.#fail(entry, error);
   }
 
   // A safety net under the event stream: BullMQ trims it (to `maxLen`), so a reader that

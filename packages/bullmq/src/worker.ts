@@ -17,6 +17,7 @@ import { AbortListener, abortChannel } from "./abort.js";
 import { decodeArgs, openJobData, wireError, type CallLimits, type Payload } from "./envelope.js";
 import { checkQueueName, checkSecret } from "./options.js";
 import { checkModule, prefixUrl } from "./trust.js";
+import { runStreamJob, streamKeys } from "./stream.js";
 
 /** Options of {@link QueueWorker}. */
 export interface QueueWorkerOptions {
@@ -170,7 +171,19 @@ export class QueueWorker {
     const pool = await this.#pool;
     try {
       let result: Json;
-      if (payload.a !== undefined) {
+      if (payload.s !== undefined) {
+        // A stream holds one pool slot until its consumer is done with it.
+        this.#inPool++;
+        try {
+          const keys = streamKeys(this.#worker.toKey(job.id!));
+          const limits: { timeout?: number; grace?: number } = {};
+          if (payload.o?.t !== undefined) limits.timeout = payload.o.t;
+          if (payload.o?.g !== undefined) limits.grace = payload.o.g;
+          result = (await runStreamJob(this.#clients[0]!, keys, pool, fn, decodeArgs(payload.a ?? []), payload.s, limits)) as unknown as Json;
+        } finally {
+          this.#inPool--;
+        }
+      } else if (payload.a !== undefined) {
         const args = decodeArgs(payload.a);
         // A thread is free: go now. All busy: wait for the turn's other jobs and go together.
         if (this.#inPool >= this.#threads) await this.#turn();

@@ -16,3 +16,5 @@ export { createLimit, validateAutoLimitOptions, type AutoLimitOptions, type Conc
 export type { TransferItem } from "./transfer.js";
 export { currentSignal, registerAsyncContext, type AsyncContext, type CallContext } from "./context.js";
 export type { TaskStream, StreamOptions, StreamSource, StreamYield, StreamReturn } from "./stream/task-stream.js";
+export { StreamBuffer, type StreamControl } from "./stream/buffer.js";
+export { checkStreamOptions } from "./stream/options.js";

@@ -1,8 +1,7 @@
 import { CancelledError } from "../errors.js";
 import type { Future } from "../future.js";
 import { Queue } from "../queue.js";
-import { abortOn } from "../submit-options.js";
-import type { StreamOptions, TaskStream } from "./task-stream.js";
+import type { TaskStream } from "./task-stream.js";
 
 /** What the consumer side tells the producer (an executor implements it per stream). */
 export interface StreamControl {
@@ -136,14 +135,3 @@ export class StreamBuffer<Y, R> implements TaskStream<Y, R> {
   }
 }
 
-/**
- * Close `stream` when `options.signal` aborts (its future rejects with `CancelledError`, the
- * signal's reason as `cause`) or `options.timeout` ms pass (`TimeoutError`).
- */
-export function closeOn(stream: StreamBuffer<unknown, unknown>, options: StreamOptions): void {
-  const { signal, timeout } = options;
-  if (signal !== undefined) {
-    abortOn(stream.future, { signal }, (reason) => stream.abort(new CancelledError("the stream's signal aborted", { cause: reason })));
-  }
-  if (timeout !== undefined) abortOn(stream.future, { timeout }, (reason) => stream.abort(reason));
-}

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { CancelledError, FuturesError, type TaskStream } from "@concurrent/futures";
 import { QueueExecutor, type QueueFuture } from "@concurrent/bullmq";
-import { currentRuntime, queueName, redis, sleep, startCli, stopCli, stopRedis, tasks, tempFile, until, worker } from "./helpers.js";
+import { currentRuntime, sleep, until } from "@concurrent/testkit/helpers";
+import { queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, worker } from "./helpers.js";
 
 async function all<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -228,11 +228,12 @@ export class AsyncPoolExecutor extends Executor {
    * ahead. See {@link TaskStream}.
    */
   override streamWith<A extends unknown[], T extends StreamSource>(
-    options: StreamOptions,
+    options: StreamOptions & { key?: string },
     fn: (...args: A) => T,
     ...args: A
   ): TaskStream<StreamYield<T>, StreamReturn<T>> {
-    const highWaterMark = checkStreamOptions(options);
+    const key = this.#keyIn(options, "streamWith");
+    const highWaterMark = checkStreamOptions(options !== null && typeof options === "object" && "key" in options ? withoutKey(options) : options);
     if (this.#shutdown) throw new ShutdownError();
     if (typeof fn !== "function") {
       throw new TypeError(`AsyncPoolExecutor.stream expects a function, got ${describeValue(fn)}`);
@@ -254,7 +255,7 @@ export class AsyncPoolExecutor extends Executor {
       },
     });
     producer.buffer = stream as StreamBuffer<unknown, unknown>;
-    this.#enqueue(task, this.#keys === undefined ? "" : this.#keys.keyOf(args));
+    this.#enqueue(task, key ?? (this.#keys === undefined ? "" : this.#keys.keyOf(args)));
     // As submitWith: the future rejects at once (a signal with CancelledError, its reason as
     // cause), the task's currentSignal() aborts, and the producer stops at its next step;
     // the slot is freed once the task's return() ran.
@@ -296,12 +297,12 @@ export class AsyncPoolExecutor extends Executor {
   }
 
   /** submitWith's `key`: undefined if not given; a TypeError if not a string or without perKey. */
-  #keyIn(options: AsyncPoolSubmitOptions): string | undefined {
+  #keyIn(options: { key?: string }, where = "submitWith"): string | undefined {
     if (options === null || typeof options !== "object" || !("key" in options)) return undefined;
     const key = options.key;
     if (key === undefined) return undefined;
-    checkKey(key, "submitWith key");
-    if (this.#keys === undefined) throw new TypeError("submitWith key applies only to an AsyncPoolExecutor with perKey");
+    checkKey(key, `${where} key`);
+    if (this.#keys === undefined) throw new TypeError(`${where} key applies only to an AsyncPoolExecutor with perKey`);
     return key;
   }
 
@@ -465,7 +466,7 @@ export class AsyncPoolExecutor extends Executor {
 }
 
 /** submitWith's options without `key`, for the checks every executor shares. */
-function withoutKey(options: AsyncPoolSubmitOptions): SubmitOptions {
+function withoutKey<T extends { key?: string }>(options: T): Omit<T, "key"> {
   const { key: _key, ...rest } = options;
   return rest;
 }

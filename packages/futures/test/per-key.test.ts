@@ -404,3 +404,41 @@ test("per-key: bad options are TypeErrors or RangeErrors naming the option, thro
   assert.equal(await plain.submitWith({ key: undefined } as never, () => 1), 1);
   await plain.shutdown();
 });
+
+test("per-key: streamWith({ key }) holds a slot of that key for the whole stream; keys take their own limits", async () => {
+  const ex = new AsyncPoolExecutor({ maxWorkers: 4, perKey: 1 });
+  let open: Array<() => void> = [];
+  async function* slow(label: string) {
+    yield `${label}:0`;
+    await new Promise<void>((resolve) => open.push(resolve));
+    yield `${label}:1`;
+  }
+  const a1 = ex.streamWith({ key: "a" }, slow, "a1");
+  const a2 = ex.streamWith({ key: "a" }, slow, "a2");
+  const b1 = ex.streamWith({ key: "b" }, slow, "b1");
+  assert.equal((await a1.next()).value, "a1:0");
+  assert.equal((await b1.next()).value, "b1:0");
+  const keys = ex.stats().keys ?? {};
+  assert.equal(keys["a"]?.inFlight, 1, "a1 holds key a's one slot");
+  assert.equal(keys["a"]?.queued, 1, "a2 waits for it");
+  assert.equal(keys["b"]?.inFlight, 1, "key b has its own slot");
+  const release = () => {
+    for (const resolve of open) resolve();
+    open = [];
+  };
+  const rest: string[] = [];
+  for (const s of [a1, a2]) {
+    for (;;) {
+      release();
+      const r = await s.next();
+      if (r.done) break;
+      rest.push(r.value);
+    }
+  }
+  assert.deepEqual(rest, ["a1:1", "a2:0", "a2:1"], "a2 started only once a1 had ended");
+  assert.throws(() => ex.streamWith({ key: 5 } as never, slow, "x"), isError(TypeError, "streamWith key"));
+  assert.throws(() => new AsyncPoolExecutor().streamWith({ key: "a" }, slow, "x"), isError(TypeError, "streamWith key"));
+  for (const resolve of open) resolve();
+  await b1.return?.();
+  await ex.shutdown({ cancelFutures: true });
+});

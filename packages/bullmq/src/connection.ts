@@ -8,6 +8,7 @@
 // the futures that wait on it instead of hanging.
 import { Redis, type RedisOptions } from "ioredis";
 import { FuturesError } from "@concurrent/core";
+import { registerErrorClass } from "@concurrent/core/kit";
 
 /** A `redis://` / `rediss://` URL, or ioredis options (which may carry a `url`). */
 export type Connection = string | (RedisOptions & { url?: string });
@@ -205,3 +206,4 @@ export class RedisConnectionError extends FuturesError {
     super(message, { ...options, code: "ERR_REDIS_CONNECTION" });
   }
 }
+registerErrorClass(RedisConnectionError);

@@ -17,17 +17,8 @@
 // dashboards show) and whose `stack` is `MARK + JSON` of `{ e: encodedError, b?: [values
 // before the failing item] }`; BullMQ keeps it in the job's `stacktrace`, where the executor
 // reads it back with name, code, stack and own fields intact.
-import {
-  BrokenExecutorError,
-  CancelledError,
-  FuturesError,
-  InvalidStateError,
-  ShutdownError,
-  TimeoutError,
-  UntrustedTaskError,
-  WorkerExitedError,
-} from "@concurrent/core";
-import { functionSource, isModuleTask } from "@concurrent/core/kit";
+import { UntrustedTaskError } from "@concurrent/core";
+import { completeError, createError, errorParts, functionSource, isErrorLike, isModuleTask } from "@concurrent/core/kit";
 import { decode, encode, type Json } from "./codec.js";
 import { sign, verify } from "./sign.js";
 
@@ -143,15 +134,10 @@ export function decodeArgs(values: Json[]): unknown[] {
 
 /** An Error for BullMQ to record: the task's message, with the full error in `stack`. */
 export function wireError(error: unknown, before?: unknown[]): Error {
-  let e: Json;
-  try {
-    e = encode(error instanceof Error ? error : new Error(`the task threw a non-Error value: ${String(error)}`, { cause: error }));
-  } catch {
-    e = encode(new Error(String(error)));
-  }
+  const e = encodeError(isErrorLike(error) ? error : new Error(`the task threw a non-Error value: ${String(error)}`, { cause: error }));
   let b: Json[] | undefined;
   if (before !== undefined) b = before.map((v) => encode(v));
-  const out = new Error(error instanceof Error ? error.message : String(error));
+  const out = new Error(isErrorLike(error) ? error.message : String(error));
   // BullMQ treats an error named UnrecoverableError as final (no retries): a refused job
   // must never be tried again.
   if (error instanceof UntrustedTaskError) out.name = "UnrecoverableError";
@@ -159,19 +145,36 @@ export function wireError(error: unknown, before?: unknown[]): Error {
   return out;
 }
 
-const CORE_ERRORS: Record<string, new (message: string) => FuturesError> = {
-  CancelledError,
-  TimeoutError,
-  InvalidStateError,
-  ShutdownError,
-  UntrustedTaskError,
-  WorkerExitedError,
-  BrokenExecutorError,
-};
+// A thrown error must reach the caller even when a field or its cause cannot travel (a
+// socket, a function): those become their text, as on the worker pool.
+function encodeError(error: Error): Json {
+  try {
+    return encode(error);
+  } catch {
+    const parts = errorParts(error);
+    const safe = (value: unknown): unknown => {
+      try {
+        encode(value);
+        return value;
+      } catch {
+        return String(value);
+      }
+    };
+    for (const key of Object.keys(parts.fields)) parts.fields[key] = safe(parts.fields[key]);
+    if (parts.hasCause) parts.cause = safe(parts.cause);
+    if (parts.errors) parts.errors = parts.errors.map(safe);
+    try {
+      return encode(completeError(createError(parts.name, parts.message), parts));
+    } catch {
+      return encode(new Error(String(error)));
+    }
+  }
+}
 
 /**
  * The task error carried in a job's stacktrace entry, or undefined if the entry is not ours.
- * Our own error classes come back as themselves, so `instanceof UntrustedTaskError` holds.
+ * Error classes come back as themselves (core's one error implementation), so
+ * `instanceof UntrustedTaskError` holds.
  */
 export function readWireError(entry: unknown): { error: unknown; before?: unknown[] } | undefined {
   if (typeof entry !== "string" || !entry.startsWith(MARK)) return undefined;
@@ -181,16 +184,6 @@ export function readWireError(entry: unknown): { error: unknown; before?: unknow
   } catch {
     return undefined;
   }
-  let error = decode(parsed.e);
-  if (error instanceof Error && Object.hasOwn(CORE_ERRORS, error.name)) {
-    const ctor = CORE_ERRORS[error.name]!;
-    const rebuilt = new ctor(error.message);
-    if (error.stack !== undefined) rebuilt.stack = error.stack;
-    if (error.cause !== undefined) Object.defineProperty(rebuilt, "cause", { value: error.cause, configurable: true, writable: true });
-    for (const key of Object.keys(error)) {
-      if (key !== "code") (rebuilt as unknown as Record<string, unknown>)[key] = (error as unknown as Record<string, unknown>)[key];
-    }
-    error = rebuilt;
-  }
+  const error = decode(parsed.e);
   return parsed.b === undefined ? { error } : { error, before: parsed.b.map(decode) };
 }

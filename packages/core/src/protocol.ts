@@ -4,7 +4,6 @@
 // turn of the event loop travels in one BATCH per worker, and a worker answers with
 // RESULTS in the order it received the calls, so no task ids cross the wire.
 
-import { shortenEmbeddedUrls } from "./pool/worker-entry.js";
 
 /** Host → worker: `[INIT, ctrl, initializer | null, initArgs]` — the first message. */
 export const H_INIT = 0;
@@ -89,90 +88,5 @@ export function startedAtView(ctrl: Int32Array): Float64Array {
 /** How an initializer is described in INIT. */
 export type TaskSpec = { source: string } | { url: string; name: string };
 
-/**
- * An error as it crosses: structured clone keeps only some of an Error (no own fields such
- * as `code`, and `cause` varies by runtime), so it travels as plain data.
- */
-export interface SerializedError {
-  /** Set when something other than an Error was thrown: the thrown value itself. */
-  thrown?: unknown;
-  name: string;
-  message: string;
-  stack: string | undefined;
-  cause?: SerializedError;
-  hasCause: boolean;
-  /** Own enumerable fields (`code`, `errno`, …) that can be cloned. */
-  fields: Record<string, unknown>;
-}
-
-const CONSTRUCTORS: Record<string, new (message?: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  ReferenceError,
-  SyntaxError,
-  EvalError,
-  URIError,
-};
-
-function cloneable(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return typeof value !== "function" && typeof value !== "symbol";
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function serializeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "message" in error && "stack" in error)) {
-    return {
-      thrown: cloneable(error) ? error : String(error),
-      name: "Error",
-      message: String(error),
-      stack: undefined,
-      hasCause: false,
-      fields: {},
-    };
-  }
-  const e = error as Error & Record<string, unknown>;
-  const fields: Record<string, unknown> = {};
-  for (const key of Object.keys(e)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
-    const value = e[key];
-    fields[key] = cloneable(value) ? value : String(value);
-  }
-  const out: SerializedError = {
-    name: String(e.name),
-    message: shortenEmbeddedUrls(String(e.message)),
-    stack: typeof e.stack === "string" ? shortenEmbeddedUrls(e.stack) : undefined,
-    hasCause: "cause" in e,
-    fields,
-  };
-  if (out.hasCause && depth < 8) {
-    const cause = e.cause;
-    out.cause = cause instanceof Error ? serializeError(cause, depth + 1) : { ...serializeError(cause, depth + 1) };
-  }
-  return out;
-}
-
-export function deserializeError(data: SerializedError): unknown {
-  if ("thrown" in data) return data.thrown;
-  const Ctor = CONSTRUCTORS[data.name] ?? Error;
-  const error = new Ctor(data.message) as Error & Record<string, unknown>;
-  if (error.name !== data.name) {
-    Object.defineProperty(error, "name", { value: data.name, writable: true, configurable: true, enumerable: false });
-  }
-  if (data.stack !== undefined) error.stack = data.stack;
-  if (data.hasCause && data.cause) {
-    Object.defineProperty(error, "cause", {
-      value: deserializeError(data.cause),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  Object.assign(error, data.fields);
-  return error;
-}
+// Errors cross as plain data, by the one implementation every executor uses (kit/errors.ts).
+export { serializeError, deserializeError, type SerializedError } from "./kit/errors.js";

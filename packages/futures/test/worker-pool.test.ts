@@ -99,6 +99,25 @@ test(`worker pool (${runtime}): errors keep name, message, stack, cause and own 
     assert.deepEqual(thrown, { plain: 42 });
   }));
 
+test(`worker pool (${runtime}): an AggregateError keeps its errors, each with its own fields`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const error = await errorOf(
+      pool.submit(() => {
+        const inner = Object.assign(new RangeError("inner"), { code: "E_INNER" });
+        throw Object.assign(new AggregateError([inner, new Error("second"), "a string"], "many failed"), { code: "E_MANY" });
+      }),
+    );
+    assert.ok(error instanceof AggregateError, String(error));
+    assert.equal(error.message, "many failed");
+    assert.equal(error.code, "E_MANY");
+    const errors = (error as unknown as AggregateError).errors;
+    assert.equal(errors.length, 3);
+    assert.ok(errors[0] instanceof RangeError);
+    assert.equal((errors[0] as { code?: string }).code, "E_INNER");
+    assert.equal((errors[1] as Error).message, "second");
+    assert.equal(errors[2], "a string");
+  }));
+
 test(`worker pool (${runtime}): values cross by structured clone`, () =>
   withPool({ maxWorkers: 1 }, async (pool) => {
     const value = { big: 10n, date: new Date(5), map: new Map([[1, new Set([2])]]), bytes: new Uint8Array([1, 2]), nested: [{ u: undefined }] };

@@ -9,3 +9,14 @@ export { capturedVariableError, compileFunction, functionSource, isModuleTask } 
 export { taskDef, type TaskDef } from "../pool/task.js";
 export { isThenable } from "../thenable.js";
 export { registerRuntime, unrefTimer, type RuntimeHooks } from "../runtime.js";
+export {
+  serializeError,
+  deserializeError,
+  errorParts,
+  createError,
+  completeError,
+  isErrorLike,
+  registerErrorClass,
+  type ErrorParts,
+  type SerializedError,
+} from "./errors.js";

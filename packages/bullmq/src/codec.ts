@@ -83,8 +83,8 @@ const CARRIED = "JSON, undefined, NaN/±Infinity/-0, BigInt, Date, RegExp, Map, 
  * @throws {TypeError} naming the path of the first value it cannot carry.
  */
 export function encode(value: unknown): Json {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return primitive(value);
   try {
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) return primitive(value);
     return new Encoder().enc(value);
   } catch (error) {
     if (!(error instanceof Unsendable)) throw error;

@@ -99,6 +99,8 @@ export class QueueWorker {
   #closing: Promise<void> | undefined;
   /** Aborts from producers (submitWith's signal, timeout), for the jobs running here. */
   readonly #aborts = new AbortListener();
+  /** The jobs being processed here (until their task settles; writing the result is BullMQ's). */
+  readonly #running = new Set<Promise<unknown>>();
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
   readonly ready: Promise<void>;
   /** Jobs run to completion / failed / refused by this worker. */
@@ -138,7 +140,7 @@ export class QueueWorker {
     this.#clients.push(client);
     this.#watchdog.watch(client);
     const initial = options.concurrency ?? Math.max(2 * (options.maxWorkers ?? 4), 16);
-    this.#worker = new Worker(options.queue, (job) => this.#process(job), {
+    this.#worker = new Worker(options.queue, (job) => this.#track(this.#process(job)), {
       connection: client,
       concurrency: initial,
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
@@ -156,6 +158,13 @@ export class QueueWorker {
       this.#watchdog.close();
     });
     this.ready.catch(() => {});
+  }
+
+  #track<T>(processing: Promise<T>): Promise<T> {
+    this.#running.add(processing);
+    const done = () => void this.#running.delete(processing);
+    processing.then(done, done);
+    return processing;
   }
 
   async #process(job: Job): Promise<Json> {
@@ -301,16 +310,25 @@ export class QueueWorker {
     if (this.#worker.concurrency !== target) this.#worker.concurrency = target;
   }
 
-  /** Stop taking jobs, let the running ones finish, then close the pool and Redis. Idempotent. */
+  /**
+   * Stop taking jobs, let the running ones finish, then close the pool and Redis. Idempotent.
+   * Resolves within `connectTimeout` ms after the running tasks finish, whether or not Redis
+   * answers: a result Redis cannot take then is the queue's at-least-once business (the job
+   * stalls and runs again elsewhere).
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#watchdog.close();
+      const grace = this.#opts.connectTimeout ?? 10_000;
       // With Redis gone, BullMQ's close would wait for it: force it.
       const connected = this.#clients.every((c) => c.status === "ready");
-      await this.#worker.close(!connected).catch(() => {});
+      const closed = this.#worker.close(!connected).catch(() => {});
+      // BullMQ's close also waits until Redis has taken the finished jobs' results, which
+      // never happens once Redis is gone: wait for our tasks, then give Redis `grace` ms.
+      await Promise.race([closed, Promise.allSettled([...this.#running]).then(() => within(closed, grace))]);
       if (this.#ownPool) await (await this.#pool.catch(() => undefined))?.shutdown({ wait: true });
       // QUIT on a client that is not connected waits for a connection that may never come.
-      await Promise.all(this.#clients.map((c) => (c.status === "ready" ? c.quit().catch(() => {}) : undefined)));
+      await within(Promise.all(this.#clients.map((c) => (c.status === "ready" ? c.quit().catch(() => {}) : undefined))), grace);
       for (const c of this.#clients) drop(c);
     })();
     return this.#closing;
@@ -320,6 +338,13 @@ export class QueueWorker {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever is first (and clears its timer). */
+function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(() => {}, () => {}), late]).finally(() => clearTimeout(timer));
 }
 
 class ChunkFailure {

@@ -106,7 +106,7 @@ test("codec: values round-trip through Redis (undefined, Date, BigInt, Map, Set,
   assert.ok(back.buffer instanceof ArrayBuffer);
   assert.ok(Object.is(back.special[3], -0));
   assert.deepEqual(Object.keys(back.holes), ["0", "2"], "holes stay holes");
-  assert.ok(Number.isNaN((await ex.submit(tasks.echo, new Date(NaN))).getTime()), "an invalid Date stays invalid");
+  assert.ok(Number.isNaN(((await ex.submit(tasks.echo, new Date(NaN))) as Date).getTime()), "an invalid Date stays invalid");
   assert.ok(Object.hasOwn(back.parsed, "__proto__"), "an own __proto__ key stays a key");
   assert.equal(await ex.submit(tasks.echo, undefined), undefined);
   await ex.shutdown();
@@ -170,6 +170,7 @@ test("errors: a task's error arrives with name, message, code, stack and own fie
       throw new QuotaError("over quota");
     })
     .exception()) as Error & { code: string };
+  assert.match(custom.stack ?? "", /concurrent-task:/, "a function task's frames name it (sourceURL)");
   assert.equal(custom.name, "QuotaError");
   assert.equal(custom.code, "E_QUOTA");
   assert.equal(custom.message, "over quota");
@@ -270,6 +271,22 @@ test("map: buffersize bounds how far ahead the input is read; an endless input w
   }
   assert.deepEqual(out, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.ok(pulled <= 10 + 3 * 2 + 2, `read ${pulled} items for 10 results with buffersize 3 × chunksize 2`);
+  await ex.shutdown();
+  await w.close();
+});
+
+test("map: timeout covers waiting on an async input that stalls", async () => {
+  const queue = queueName("map-stall");
+  const w = await worker(queue);
+  const ex = await executor(queue);
+  assert.equal(await ex.submit(tasks.square, 2), 4); // a warm worker: the first result comes well within the timeout
+  async function* stalls() {
+    yield 1;
+    await new Promise(() => {});
+  }
+  const stalled = ex.map(tasks.square, stalls(), { timeout: 3000, chunksize: 1 });
+  assert.deepEqual(await stalled.next(), { done: false, value: 1 });
+  await assert.rejects(stalled.next(), TimeoutError);
   await ex.shutdown();
   await w.close();
 });

@@ -4,8 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { WorkerExitedError } from "@concurrent/futures";
-import { QueueExecutor } from "@concurrent/bullmq";
-import { currentRuntime, until } from "@concurrent/testkit/helpers";
+import { QueueExecutor, QueueWorker } from "@concurrent/bullmq";
+import { startRedis } from "@concurrent/testkit/redis";
+import { currentRuntime, sleep, until } from "@concurrent/testkit/helpers";
 import { queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, worker } from "./helpers.js";
 
 function lines(file: string): string[] {
@@ -78,6 +79,40 @@ test("at-least-once: a SIGKILLed worker's task runs again on another; after maxS
   assert.equal(lines(file2).length, 2, "not run a third time");
   await ex.shutdown();
   assert.equal(await stopCli(d), true, "concurrent-worker exits cleanly on SIGTERM");
+});
+
+/** Rejects if `promise` has not settled within `ms`: a bound against a hang, not a timing assertion. */
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hung (${ms} ms)`)), ms)));
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+test("QueueWorker.close() finishes when Redis died while a task was running", async () => {
+  const server = await startRedis({ args: [] });
+  const queue = queueName("close-redis-gone");
+  const w = new QueueWorker({ connection: server.url, queue, maxWorkers: 1, connectTimeout: 1000 });
+  await w.ready;
+  const ex = new QueueExecutor({ connection: server.url, queue, connectTimeout: 1000 });
+  const f = ex.submit(tasks.sleep, 1500);
+  await until(() => f.running(), "the task to start");
+  await server.stop(); // Redis dies mid-task …
+  await sleep(2500); // … and the task finishes while it is gone: its result cannot be written
+  await bounded(w.close(), 30_000, "QueueWorker.close() after Redis died");
+  await bounded(ex.shutdown({ wait: false }), 30_000, "QueueExecutor.shutdown() after Redis died");
+});
+
+test("concurrent-worker: SIGTERM stops it when Redis died while a task was running", async () => {
+  const server = await startRedis({ args: [] });
+  const queue = queueName("cli-redis-gone");
+  const child = await startCli(currentRuntime(), ["--connection", server.url, "--queue", queue, "--max-workers", "1", "--connect-timeout", "1000"]);
+  const ex = new QueueExecutor({ connection: server.url, queue, connectTimeout: 1000 });
+  const f = ex.submit(tasks.sleep, 1500);
+  await until(() => f.running(), "the task to start");
+  await server.stop();
+  await sleep(2500);
+  await bounded(stopCli(child), 30_000, "concurrent-worker after SIGTERM");
+  await bounded(ex.shutdown({ wait: false }), 30_000, "QueueExecutor.shutdown() after Redis died");
 });
 
 test("concurrent-worker: runs tasks, warns once without a secret, exits on SIGTERM", async () => {

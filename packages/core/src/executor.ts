@@ -7,7 +7,10 @@ import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream
 
 /** Options of {@link Executor.map}. */
 export interface MapOptions {
-  /** ms, measured from the `map` call: a result not ready by then makes `next()` reject with `TimeoutError`. @default Infinity */
+  /**
+   * ms, measured from the `map` call: a result not ready by then — or an async input that
+   * has not yielded the next item by then — makes `next()` reject with `TimeoutError`. @default Infinity
+   */
   timeout?: number;
   /**
    * Items sent to a worker per task (worker and queue executors; `AsyncPoolExecutor`
@@ -17,6 +20,7 @@ export interface MapOptions {
   /**
    * At most this many tasks (chunks) scheduled ahead of the consumer; the input is read
    * only as results are taken, so an endless iterable works in bounded memory (Python 3.14).
+   * With an automatic chunksize it counts items: at most this many are read ahead.
    * @default Infinity (every item is scheduled at once, as in Python)
    */
   buffersize?: number;
@@ -90,7 +94,8 @@ export abstract class Executor {
   /**
    * Stop taking work. Idempotent. `cancelFutures` cancels calls not yet started; with
    * `wait` (the default) the promise resolves once every call has finished and every
-   * worker has exited.
+   * worker has exited. Afterwards the process exits on its own — except while a call that
+   * never returns is still running (as in Python); `terminateWorkers()` stops those.
    */
   abstract shutdown(options?: ShutdownOptions): Promise<void>;
 

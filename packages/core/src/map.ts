@@ -63,7 +63,6 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
     this.#fn = fn;
     this.#timeout = timeout;
     this.#deadline = timeout === Infinity ? Infinity : performance.now() + timeout;
-    this.#buffersize = buffersize;
     if (items != null && typeof (items as Iterable<T>)[Symbol.iterator] === "function") {
       this.#source = (items as Iterable<T>)[Symbol.iterator]();
       this.#async = false;
@@ -73,7 +72,17 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
     } else {
       throw new TypeError("map: items must be an iterable or an async iterable");
     }
-    this.#chunksize = executor._chunksize(items, options?.chunksize, fn as Task<[unknown], unknown>);
+    let chunksize = executor._chunksize(items, options?.chunksize, fn as Task<[unknown], unknown>);
+    let slots = buffersize;
+    if (options?.chunksize === undefined && buffersize !== Infinity && chunksize > 1) {
+      // An automatic chunksize is the executor's business, so buffersize counts items, as
+      // in Python: at most `buffersize` items are read ahead of the consumer, in at least
+      // two chunks when buffersize allows (one runs while the next is sent).
+      chunksize = Math.min(chunksize, Math.max(1, Math.floor(buffersize / 2)));
+      slots = Math.max(1, Math.floor(buffersize / chunksize));
+    }
+    this.#chunksize = chunksize;
+    this.#buffersize = slots;
     if (this.#with !== undefined && this.#chunksize > 1) {
       throw new TypeError("map key applies only to AsyncPoolExecutor with perKey (calls sent in chunks have no key)");
     }
@@ -151,7 +160,7 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
           this.#close();
           return { done: true, value: undefined };
         }
-        await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+        await this.#waitForInput();
         continue;
       }
       if (!slot.done()) {
@@ -188,6 +197,29 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
       this.#index++;
       return { done: false, value: value as R };
     }
+  }
+
+  // The consumer waits for the input (an async iterable that has not yielded yet): the
+  // timeout covers this wait too, so an input that stalls cannot hang next().
+  #waitForInput(): Promise<void> {
+    const left = this.#deadline - performance.now();
+    if (left <= 0) this.#timedOut();
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      this.#wakeConsumer = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+      if (left === Infinity) return;
+      timer = setTimeout(() => {
+        this.#wakeConsumer = undefined;
+        try {
+          this.#timedOut();
+        } catch (error) {
+          reject(error);
+        }
+      }, left);
+    });
   }
 
   #timedOut(): never {

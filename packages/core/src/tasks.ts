@@ -61,8 +61,10 @@ export function isModuleTask(value: unknown): value is ModuleTask<unknown[], unk
 }
 
 /**
- * The source text of a self-contained function, as an expression that evaluates to it.
- * Rejects what cannot travel by source: native and bound functions, classes.
+ * The source text of a self-contained function, as an expression that evaluates to it,
+ * labelled with the function's name (`/*task:NAME*\/ …`) for {@link compileFunction}.
+ * Rejects what cannot travel by source: native and bound functions, classes, methods with
+ * quoted or computed keys.
  */
 export function functionSource(fn: (...args: never[]) => unknown): string {
   const source = Function.prototype.toString.call(fn);
@@ -72,25 +74,62 @@ export function functionSource(fn: (...args: never[]) => unknown): string {
     );
   }
   if (/^class\b/.test(source)) throw new TypeError("cannot send a class as a task; send a function");
-  // Function and arrow expressions evaluate as they are.
-  if (/^(async\s*)?(function\b|\(|[\w$]+\s*=>)/.test(source)) return source;
+  const label = `/*task:${safeName(fn.name)}*/ `;
+  // Function and arrow expressions evaluate as they are — but `async(x) { … }` is a method
+  // named "async", not an async arrow: only a parse tells the two apart.
+  if (/^(async\s*)?function\b/.test(source)) return label + source;
+  if (/^(async\s*)?(\(|[\w$]+\s*=>)/.test(source) && !(/^async\s*\(/.test(source) && !parses(source))) return label + source;
   // A method (`{ square(n) { ... } }.square`) prints as `square(n) { ... }`: make it a function.
-  const method = /^(async\s+)?(\*?)\s*([\w$]+)\s*\(/.exec(source);
-  if (method) return `${method[1] ?? ""}function${method[2] ?? ""} ${source.slice(method[0].length - 1 - method[3]!.length)}`;
-  throw new TypeError(`cannot send this function to a worker by source: ${source.slice(0, 60)}`);
+  // (Bun prints an async generator method as `async* name(…)`.)
+  const method = /^(async\b\s*)?(\*?)\s*([\w$]+)\s*\(/.exec(source);
+  if (method) {
+    const name = RESERVED.has(method[3]!) ? "" : ` ${method[3]}`;
+    return `${label}${method[1] ? "async " : ""}function${method[2] ?? ""}${name} ${source.slice(method[0].length - 1)}`;
+  }
+  throw new TypeError(
+    `cannot send this function to a worker by source: ${source.slice(0, 60)} (a method with a quoted or computed name, a getter or setter cannot be rebuilt from its source; use a plain function or a module task)`,
+  );
 }
 
+// Words a function cannot be named after (a method may be: `{ delete() {} }`).
+const RESERVED = new Set(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await".split(" "),
+);
+
+function parses(source: string): boolean {
+  try {
+    new Function(`return (${source});`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w$.-]/g, "_") || "anonymous";
+}
+
+const LABEL = /^\/\*task:([\w$.-]*)\*\/ /;
+
 /**
- * The function `functionSource` described, compiled in this isolate's global scope (so it
- * sees globals and its arguments, never the variables of the scope it was written in).
- * `currentSignal` is in its scope by that name (a parameter of the wrapper), so a function
- * task can call it without importing anything.
+ * Compile a function task from its source ({@link functionSource}) in the global scope, as
+ * workers do. The code is named `concurrent-task:NAME` (`//# sourceURL`), so a stack trace
+ * says which task it came from instead of `eval at …`. It sees globals and its arguments,
+ * never the variables of the scope it was written in; the entries of `scope` are in its scope
+ * by their names — by default `currentSignal`, so a function task can call it without
+ * importing anything.
  * @throws {SyntaxError} if the source does not parse; {TypeError} if it is not a function.
  */
-export function compileFunction(source: string): (...args: unknown[]) => unknown {
-  const fn: unknown = new Function("currentSignal", `return (${source});`)(currentSignal);
+export function compileFunction(source: string, scope: Record<string, unknown> = { currentSignal }): (...args: unknown[]) => unknown {
+  const name = LABEL.exec(source)?.[1] || "anonymous";
+  // As a property value an arrow takes the task's name (named evaluation), so it keeps it in
+  // stack frames and when sent on again; a named function keeps its own. `scope`'s entries
+  // are in scope by their names (parameters of the wrapper).
+  const key = JSON.stringify(name);
+  const body = `return ({ ${key}: (${source}) })[${key}];\n//# sourceURL=concurrent-task:${name}`;
+  const fn = new Function(...Object.keys(scope), body)(...Object.values(scope)) as (...args: unknown[]) => unknown;
   if (typeof fn !== "function") throw new TypeError("the task's source is not a function");
-  return fn as (...args: unknown[]) => unknown;
+  return fn;
 }
 
 /**

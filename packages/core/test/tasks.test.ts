@@ -41,6 +41,78 @@ test("tasks: functionSource turns a method into a function expression", async ()
   assert.deepEqual([...(revive(functionSource(obj.count)) as (n: number) => Iterable<number>)(3)], [0, 1, 2]);
 });
 
+test("tasks: a method named async, or after a reserved word, works like any method (was a bare SyntaxError)", async () => {
+  const plain = {
+    async(x: number) {
+      return x + 1;
+    },
+  };
+  const asyncNamedAsync = {
+    async async(x: number) {
+      return x + 2;
+    },
+  };
+  const other = {
+    async *gen(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+    },
+    delete(x: number) {
+      return x - 1;
+    },
+  };
+  assert.equal((compileFunction(functionSource(plain.async)) as (x: number) => number)(1), 2);
+  assert.equal(await (compileFunction(functionSource(asyncNamedAsync.async)) as (x: number) => Promise<number>)(1), 3);
+  const out: number[] = [];
+  for await (const v of (compileFunction(functionSource(other.gen)) as (n: number) => AsyncIterable<number>)(3)) out.push(v);
+  assert.deepEqual(out, [0, 1, 2]);
+  assert.equal((compileFunction(functionSource(other.delete)) as (x: number) => number)(1), 0);
+  // An async arrow whose parameter list starts right after `async` stays an arrow.
+  const arrow = async(x: number) => x * 3; // prettier-ignore
+  assert.equal(await (compileFunction(functionSource(arrow)) as (x: number) => Promise<number>)(2), 6);
+});
+
+test("tasks: methods with quoted or computed names, getters and setters are a clear TypeError", () => {
+  const key = "computed";
+  const obj = {
+    "quoted name"() {
+      return 1;
+    },
+    [key]() {
+      return 2;
+    },
+    get value() {
+      return 3;
+    },
+  };
+  for (const fn of [obj["quoted name"], obj[key], Object.getOwnPropertyDescriptor(obj, "value")!.get!]) {
+    assert.throws(() => functionSource(fn as () => number), (e: unknown) => e instanceof TypeError && /module task/.test(e.message));
+  }
+});
+
+test("tasks: compileFunction names the code after the task (sourceURL), so stacks say where it came from", () => {
+  const square = (n: number) => {
+    if (n < 0) throw new RangeError("negative");
+    return n * n;
+  };
+  // (Read once more: Bun's transpiler inlines a const used once, and the arrow then has no name.)
+  assert.equal(square.name, "square");
+  const compiled = compileFunction(functionSource(square)) as (n: number) => number;
+  assert.equal(compiled(3), 9);
+  assert.equal(compiled.name, "square", "an arrow keeps its name when sent on again");
+  const error = (() => {
+    try {
+      compiled(-1);
+    } catch (e) {
+      return e as Error;
+    }
+    return undefined;
+  })();
+  assert.match(error?.stack ?? "", /concurrent-task:square/);
+  // Sent on again (the queue worker hands it to its pool), it keeps its name.
+  assert.match(functionSource(compiled), /^\/\*task:square\*\//);
+  assert.throws(() => compileFunction("42"), TypeError);
+});
+
 test("tasks: functionSource rejects native and bound functions and classes with a TypeError", () => {
   assert.throws(() => functionSource(Math.max), TypeError);
   assert.throws(() => functionSource(((n: number) => n).bind(null)), TypeError);

@@ -381,6 +381,34 @@ export function executorSuite(name: string, make: (options?: SuiteExecutorOption
       assert.deepEqual(ints.next(), { done: false, value: 2 });
     }));
 
+  test(`${name}: map buffersize with an automatic chunksize counts items: a warm function reads only buffersize items`, () =>
+    using(undefined, async (ex) => {
+      // A function the pool has timed gets a large automatic chunksize; buffersize still
+      // bounds what is read before the first next(), in items (SPEC; Python's test).
+      await ex.submit(double, 1);
+      await drain(ex.map(double, [1, 2, 3]));
+      const ints = [0, 1, 2, 3][Symbol.iterator]();
+      ex.map(double, { [Symbol.iterator]: () => ints }, { buffersize: 2 });
+      await ex.shutdown();
+      assert.deepEqual(ints.next(), { done: false, value: 2 });
+    }));
+
+  test(`${name}: map timeout covers an async input that stalls (after one item, or before any)`, () =>
+    using(undefined, async (ex) => {
+      async function* yieldsOnce() {
+        yield 1;
+        await new Promise(() => {});
+      }
+      await ex.submit(double, 0); // a started worker, so the first result is in well within the timeout
+      const it = ex.map(double, yieldsOnce(), { timeout: 1000, chunksize: 1 });
+      assert.deepEqual(await it.next(), { done: false, value: 2 });
+      await assert.rejects(it.next(), (e: unknown) => e instanceof TimeoutError && e.code === "ERR_TIMEOUT");
+      async function* never(): AsyncGenerator<number> {
+        await new Promise(() => {});
+      }
+      await assert.rejects(ex.map(double, never(), { timeout: 50 }).next(), TimeoutError);
+    }));
+
   test(`${name}: map buffersize over an endless generator runs in bounded memory`, () =>
     using(undefined, async (ex) => {
       let pulled = 0;

@@ -49,8 +49,27 @@ test(`bad input (${runtime}): other pool options out of range or of the wrong ty
   assert.throws(() => new WorkerPoolExecutor({ idleTimeout: NaN }), badArg(RangeError, /idleTimeout/));
   assert.throws(() => new WorkerPoolExecutor({ maxTasksPerWorker: 0 }), badArg(RangeError, /maxTasksPerWorker/));
   assert.throws(() => new WorkerPoolExecutor({ initArgs: "x" as never }), badArg(TypeError, /initArgs/));
-  assert.throws(() => new WorkerPoolExecutor({ initializer: 42 as never }), badArg(TypeError, /task/));
+  assert.throws(() => new WorkerPoolExecutor({ initializer: 42 as never }), badArg(TypeError, /initializer/));
+  assert.throws(() => new WorkerPoolExecutor({ initializer: "x" as never }), badArg(TypeError, /initializer/));
   assert.throws(() => new WorkerPoolExecutor({ maxWorker: 2 } as never), badArg(TypeError, /maxWorker/));
+});
+
+test(`bad input (${runtime}): minWorkers above maxWorkers, a name or resourceLimits of the wrong shape are refused up front`, async () => {
+  // Was silently clamped: the pool then never kept the workers asked for.
+  assert.throws(() => new WorkerPoolExecutor({ minWorkers: 3, maxWorkers: 1 }), badArg(RangeError, /minWorkers/));
+  assert.throws(() => new WorkerPoolExecutor({ name: 5 as never }), badArg(TypeError, /name/));
+  assert.throws(() => new WorkerPoolExecutor({ resourceLimits: 5 as never }), badArg(TypeError, /resourceLimits/));
+  assert.throws(() => new WorkerPoolExecutor({ resourceLimits: [] as never }), badArg(TypeError, /resourceLimits/));
+  // Node handed these to V8 and every worker died before it was ready (BrokenExecutorError).
+  for (const bad of [-5, 0, NaN, Infinity]) {
+    assert.throws(() => new WorkerPoolExecutor({ resourceLimits: { maxOldGenerationSizeMb: bad } }), badArg(RangeError, /resourceLimits\.maxOldGenerationSizeMb/), String(bad));
+  }
+  assert.throws(() => new WorkerPoolExecutor({ resourceLimits: { stackSizeMb: "4" as never } }), badArg(TypeError, /resourceLimits\.stackSizeMb/));
+  assert.throws(() => new WorkerPoolExecutor({ resourceLimits: { maxOldGenMb: 64 } as never }), badArg(TypeError, /maxOldGenMb/));
+  // Without maxWorkers, the default rises to minWorkers rather than cutting minWorkers down.
+  const pool = new WorkerPoolExecutor({ minWorkers: 3, resourceLimits: { maxOldGenerationSizeMb: 64 }, name: "ok" });
+  assert.ok(pool.stats().limit >= 3, `maxWorkers ${pool.stats().limit}`);
+  await pool.shutdown();
 });
 
 test(`bad input (${runtime}): map chunksize and buffersize out of range, map timeout negative or NaN`, () =>

@@ -99,6 +99,17 @@ test(`worker pool (${runtime}): errors keep name, message, stack, cause and own 
     assert.deepEqual(thrown, { plain: 42 });
   }));
 
+test(`worker pool (${runtime}): a function task's stack names it (sourceURL), not eval in the runner`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    function checkInput(n: number): number {
+      if (n < 0) throw new RangeError("negative input");
+      return n;
+    }
+    const error = await errorOf(pool.submit(checkInput, -1));
+    assert.match(error.stack ?? "", /concurrent-task:checkInput/, error.stack);
+    assert.doesNotMatch(error.stack ?? "", /eval at/);
+  }));
+
 test(`worker pool (${runtime}): an AggregateError keeps its errors, each with its own fields`, () =>
   withPool({ maxWorkers: 1 }, async (pool) => {
     const error = await errorOf(

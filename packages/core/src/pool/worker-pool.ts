@@ -108,7 +108,7 @@ export class WorkerPoolExecutor extends Executor {
       );
     }
     this.#adapter = adapter;
-    this.#maxWorkers = options?.maxWorkers ?? Math.max(1, adapter.cpuCount());
+    this.#maxWorkers = options?.maxWorkers ?? Math.max(1, adapter.cpuCount(), options?.minWorkers ?? 0);
     this.#minWorkers = Math.min(options?.minWorkers ?? 0, this.#maxWorkers);
     this.#idleTimeout = options?.idleTimeout ?? 30_000;
     this.#maxTasks = options?.maxTasksPerWorker ?? Infinity;

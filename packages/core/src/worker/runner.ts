@@ -89,7 +89,7 @@ export function runWorker(port: WorkerPort): void {
     if (op === OP_FUNCTION) {
       fromSource[id] = true;
       try {
-        fns[id] = compileFunction(a as string);
+        fns[id] = compileFunction(a as string, { currentSignal });
       } catch (error) {
         fns[id] = { error };
       }
@@ -290,7 +290,7 @@ export function runWorker(port: WorkerPort): void {
 
   async function init(spec: TaskSpec | null, args: unknown[]): Promise<void> {
     if (spec === null) return;
-    const fn = "source" in spec ? compileFunction(spec.source) : await loadExport(spec.url, spec.name);
+    const fn = "source" in spec ? compileFunction(spec.source, { currentSignal }) : await loadExport(spec.url, spec.name);
     await fn(...args);
   }
 

@@ -101,6 +101,8 @@ export class QueueWorker {
   readonly #aborts = new AbortListener();
   /** The jobs being processed here (until their task settles; writing the result is BullMQ's). */
   readonly #running = new Set<Promise<unknown>>();
+  /** Jobs taken here whose outcome BullMQ has not yet written to Redis (no completed/failed event). */
+  readonly #unwritten = new Set<string>();
   /** Resolves once connected to Redis and taking jobs; rejects after `connectTimeout` if Redis cannot be reached. */
   readonly ready: Promise<void>;
   /** Jobs run to completion / failed / refused by this worker. */
@@ -140,7 +142,7 @@ export class QueueWorker {
     this.#clients.push(client);
     this.#watchdog.watch(client);
     const initial = options.concurrency ?? Math.max(2 * (options.maxWorkers ?? 4), 16);
-    this.#worker = new Worker(options.queue, (job) => this.#track(this.#process(job)), {
+    this.#worker = new Worker(options.queue, (job) => this.#track(job, this.#process(job)), {
       connection: client,
       concurrency: initial,
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
@@ -149,6 +151,9 @@ export class QueueWorker {
       maxStalledCount: options.maxStalledCount ?? 1,
     });
     this.#worker.on("error", () => {});
+    const written = (job: Job | undefined) => void (job?.id !== undefined && this.#unwritten.delete(job.id));
+    this.#worker.on("completed", written);
+    this.#worker.on("failed", written);
     const subscriber = connect(connection, `concurrent:worker-aborts:${options.queue}`);
     this.#clients.push(subscriber);
     this.#watchdog.watch(subscriber);
@@ -160,7 +165,8 @@ export class QueueWorker {
     this.ready.catch(() => {});
   }
 
-  #track<T>(processing: Promise<T>): Promise<T> {
+  #track<T>(job: Job, processing: Promise<T>): Promise<T> {
+    if (job.id !== undefined) this.#unwritten.add(job.id);
     this.#running.add(processing);
     const done = () => void this.#running.delete(processing);
     processing.then(done, done);
@@ -324,8 +330,10 @@ export class QueueWorker {
       const connected = this.#clients.every((c) => c.status === "ready");
       const closed = this.#worker.close(!connected).catch(() => {});
       // BullMQ's close also waits until Redis has taken the finished jobs' results, which
-      // never happens once Redis is gone: wait for our tasks, then give Redis `grace` ms.
-      await Promise.race([closed, Promise.allSettled([...this.#running]).then(() => within(closed, grace))]);
+      // never happens once Redis is gone: while some are unwritten, wait for our tasks, then
+      // give Redis `grace` ms.
+      if (this.#unwritten.size === 0) await closed;
+      else await Promise.race([closed, Promise.allSettled([...this.#running]).then(() => within(closed, grace))]);
       if (this.#ownPool) await (await this.#pool.catch(() => undefined))?.shutdown({ wait: true });
       // QUIT on a client that is not connected waits for a connection that may never come.
       await within(Promise.all(this.#clients.map((c) => (c.status === "ready" ? c.quit().catch(() => {}) : undefined))), grace);

@@ -19,7 +19,8 @@ export interface Downstream {
   base: number;
 }
 
-export type Mode = { kind: "perKey"; maxWorkers: number } | { kind: "shared" } | { kind: "fixed"; limit: number } | { kind: "separate" };
+/** "separate" with `fixedB`: B through its own pool at that fixed limit (A through its own "auto"). */
+export type Mode = { kind: "perKey"; maxWorkers: number } | { kind: "shared" } | { kind: "fixed"; limit: number } | { kind: "separate"; fixedB?: number };
 
 export interface TwoOptions {
   a: Downstream;
@@ -32,11 +33,19 @@ export interface TwoOptions {
   noise?: number;
   stall?: number;
   seed?: number;
+  /**
+   * A busy client: about every `every` ms (at random) its thread is taken for up to
+   * `length` ms, and answers that arrive meanwhile are heard only after it (as on a loaded
+   * machine). Off by default.
+   */
+  hiccups?: { every: number; length: number };
 }
 
 export interface TwoResult {
   /** Answers per second from downstream 0 (A) or 1 (B) that arrived in [from, to). */
   throughput(d: 0 | 1, from: number, to: number): number;
+  /** Each adaptive limit every 250 ms: [t, A's limit, B's limit] (one shared limit: both). */
+  trace: Array<[number, number, number]>;
 }
 
 function mulberry32(seed: number): () => number {
@@ -61,8 +70,8 @@ class Call {
   }
 }
 
-/** kind 0: the client hears an answer; kind 1: the watchdog. */
-type SimEvent = { t: number; seq: number; kind: 0 | 1; call: Call | undefined };
+/** kind 0: the client hears an answer; kind 1: the watchdog; 2: a hiccup; 3: the trace. */
+type SimEvent = { t: number; seq: number; kind: 0 | 1 | 2 | 3; call: Call | undefined; due?: number };
 
 class Heap {
   private items: SimEvent[] = [];
@@ -110,6 +119,8 @@ interface SimPool {
   started(call: Call, now: number): void;
   finished(call: Call, now: number): void;
   watch(now: number): void;
+  /** The limits A's and B's calls are under now. */
+  limits(): [number, number];
   readonly adaptive: boolean;
 }
 
@@ -142,6 +153,7 @@ function fifoPool(limits: Array<ConcurrencyLimit | number>, route: (d: 0 | 1) =>
       const l = limits[i]!;
       if (typeof l !== "number") l.onSample(now, now - call.start, call.inFlightAtStart, false);
     },
+    limits: () => [limitOf(route(0)), limitOf(route(1))],
     watch(now) {
       limits.forEach((l, i) => {
         if (typeof l !== "number" && inFlight[i]! > 0) l.onStall(now, now - progress[i]!);
@@ -165,6 +177,10 @@ function keyedPool(maxWorkers: number): SimPool {
       q.finish(call, now, now - call.start, false, false, call.inFlightAtStart);
     },
     watch: (now) => q.watch(now),
+    limits() {
+      const keys = q.stats();
+      return [keys["A"]?.limit ?? 0, keys["B"]?.limit ?? 0];
+    },
   };
 }
 
@@ -185,7 +201,7 @@ export function simulateTwo(o: TwoOptions): TwoResult {
         ? fifoPool([createLimit()], () => 0)
         : o.mode.kind === "fixed"
           ? fifoPool([o.mode.limit], () => 0)
-          : fifoPool([createLimit(), createLimit()], (d) => d);
+          : fifoPool([createLimit(), o.mode.fixedB ?? createLimit()], (d) => d);
   const events = new Heap();
   const serverInFlight = [0, 0];
   const answers: [number[], number[]] = [[], []];
@@ -193,6 +209,12 @@ export function simulateTwo(o: TwoOptions): TwoResult {
   let now = 0;
   let clientInFlight = 0;
   let watching = false;
+  let pausedUntil = 0;
+  const trace: Array<[number, number, number]> = [];
+  // kind 2: the client's thread is taken (hiccups); kind 3: the trace.
+  const hiccups = o.hiccups;
+  if (hiccups !== undefined) events.push({ t: -Math.log(1 - random()) * hiccups.every, seq: seq++, kind: 2, call: undefined });
+  events.push({ t: 0, seq: seq++, kind: 3, call: undefined });
 
   const pump = () => {
     for (let call = pool.next(); call !== undefined; call = pool.next()) {
@@ -208,7 +230,7 @@ export function simulateTwo(o: TwoOptions): TwoResult {
     }
     if (pool.adaptive && !watching && clientInFlight > 0) {
       watching = true;
-      events.push({ t: now + 50, seq: seq++, kind: 1, call: undefined });
+      events.push({ t: now + 50, seq: seq++, kind: 1, call: undefined, due: now + 50 });
     }
   };
 
@@ -217,10 +239,26 @@ export function simulateTwo(o: TwoOptions): TwoResult {
   while (events.size > 0) {
     const e = events.pop();
     if (e.t >= o.duration) break;
+    if (e.kind === 3) {
+      trace.push([e.t, ...pool.limits()]);
+      events.push({ t: e.t + 250, seq: seq++, kind: 3, call: undefined });
+      continue;
+    }
+    if (e.kind === 2) {
+      pausedUntil = Math.max(pausedUntil, e.t + hiccups!.length * random());
+      events.push({ t: e.t - Math.log(1 - random()) * hiccups!.every, seq: seq++, kind: 2, call: undefined });
+      continue;
+    }
+    if (e.t < pausedUntil) {
+      // The client's thread is busy: heard when it is free again.
+      events.push({ ...e, t: pausedUntil, seq: seq++ });
+      continue;
+    }
     now = e.t;
     if (e.kind === 1) {
       watching = false;
-      if (clientInFlight > 0) pool.watch(now);
+      // As AsyncPoolExecutor's watchdog: fired late, the thread was busy; it only re-arms.
+      if (clientInFlight > 0 && now - e.due! < 25) pool.watch(now);
       pump();
       continue;
     }
@@ -233,6 +271,7 @@ export function simulateTwo(o: TwoOptions): TwoResult {
     pump();
   }
   return {
+    trace,
     throughput(d, from, to) {
       let n = 0;
       for (const t of answers[d]) if (t >= from && t < to) n++;

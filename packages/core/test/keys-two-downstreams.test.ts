@@ -13,6 +13,13 @@ const settled = [10_000, 20_000] as const;
 const run = (mode: Mode, more: Partial<TwoOptions> = {}) => simulateTwo({ a, b, mode, duration, ...more });
 const perKey: Mode = { kind: "perKey", maxWorkers: 64 };
 
+/** B's throughput through its own pool at its best fixed limit (A through its own "auto"). */
+function bestFixedB(more: Partial<TwoOptions>): number {
+  let best = 0;
+  for (const fixedB of [2, 3, 4, 5, 6]) best = Math.max(best, run({ kind: "separate", fixedB }, more).throughput(1, ...settled));
+  return best;
+}
+
 for (const seed of [1, 2]) {
   test(`per-key sim (seed ${seed}): A keeps ≥ 0.9× what it gets through its own pool, B loses nothing, and A gets ≥ 10× one shared "auto"`, () => {
     const keyed = run(perKey, { seed });
@@ -22,6 +29,7 @@ for (const seed of [1, 2]) {
     const B = keyed.throughput(1, ...settled);
     assert.ok(A >= 0.9 * separate.throughput(0, ...settled), `A: ${A} under perKey, ${separate.throughput(0, ...settled)} through its own pool`);
     assert.ok(B >= 0.95 * separate.throughput(1, ...settled), `B: ${B} under perKey, ${separate.throughput(1, ...settled)} through its own pool`);
+    assert.ok(B >= 0.9 * bestFixedB({ seed }), `B: ${B} under perKey, ${bestFixedB({ seed })} at its best fixed limit`);
     assert.ok(A >= 10 * shared.throughput(0, ...settled), `A: ${A} under perKey, ${shared.throughput(0, ...settled)} under one shared "auto"`);
   });
 }
@@ -39,4 +47,14 @@ test("per-key sim: B's capacity drops 4 → 1 mid-run: A's throughput moves by l
   const after = keyed.throughput(0, 10_000, 20_000);
   assert.ok(Math.abs(after / before - 1) < 0.1, `A: ${before}/s before, ${after}/s after`);
   assert.ok(keyed.throughput(1, 15_000, 20_000) < keyed.throughput(1, 5_000, 10_000), "B itself slowed down");
+});
+
+test("per-key sim: on a busy client (its thread taken for up to 20 ms about every 100 ms) B still gets ≥ 0.9× its best fixed limit and A ≥ 0.9× its own pool", () => {
+  const hiccups = { every: 100, length: 20 };
+  const keyed = run(perKey, { hiccups });
+  const B = keyed.throughput(1, ...settled);
+  const A = keyed.throughput(0, ...settled);
+  const own = run({ kind: "separate" }, { hiccups }).throughput(0, ...settled);
+  assert.ok(B >= 0.9 * bestFixedB({ hiccups }), `B: ${B} under perKey, ${bestFixedB({ hiccups })} at its best fixed limit`);
+  assert.ok(A >= 0.9 * own, `A: ${A} under perKey, ${own} through its own pool`);
 });

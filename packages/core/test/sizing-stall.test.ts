@@ -59,7 +59,9 @@ test("sizing: on the benchmark's degrading downstream the limit settles near C",
     let best = 0;
     for (const k of [1, 2, 4, 8, 16, 32, 64, 128]) best = Math.max(best, simulate(fixed(k), o).throughput(10_000, 20_000));
     const ratio = run.throughput(10_000, 20_000) / best;
-    assert.ok(ratio >= 0.7, `C = ${c}: ${ratio} × the best fixed limit`);
+    // C = 4 steeply: one call past C makes every call 2.7× slower, so the limit must not
+    // keep stepping onto C + 1 (the gradient's ceiling hold).
+    assert.ok(ratio >= 0.85, `C = ${c}: ${ratio} × the best fixed limit`);
   }
 });
 

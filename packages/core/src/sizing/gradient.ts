@@ -12,9 +12,28 @@
 import { WindowedLimit } from "./base.js";
 import type { ResolvedAutoLimitOptions } from "./options.js";
 
+/** The longest a confirmed ceiling is held, in clean windows, before it is tried again. */
+const maxHold = 32;
+
+/** A decrease this many windows or fewer after the limit stepped up blames the step. */
+const stepBlame = 2;
+
 export class GradientLimit extends WindowedLimit {
   private readonly tolerance: number;
   private readonly smoothing: number;
+  /**
+   * The integer limit that was congested as soon as the limit stepped onto it (∞: none).
+   * On a downstream that degrades steeply past a small C, one call past it is expensive
+   * (C = 4: the 5th call makes every call 2.7× slower), so the limit must not keep
+   * stepping onto it: it waits `hold` clean windows below it before trying it again.
+   */
+  private ceiling = Number.POSITIVE_INFINITY;
+  /** Clean windows to wait below the ceiling; doubles each time the ceiling is congested again. */
+  private hold = 0;
+  /** Clean windows waited below the ceiling so far. */
+  private held = 0;
+  /** Windows since the integer limit last went up. */
+  private sinceStep = Number.POSITIVE_INFINITY;
 
   constructor(o: ResolvedAutoLimitOptions) {
     super(o);
@@ -24,12 +43,22 @@ export class GradientLimit extends WindowedLimit {
 
   protected next(meanRtt: number, maxInFlight: number): number {
     const limit = this.estimate;
-    const ratio = meanRtt / this.floorRtt;
+    this.sinceStep++;
+    const next = this.move(limit, meanRtt / this.floorRtt, maxInFlight);
+    if (Math.floor(next) > Math.floor(limit)) this.sinceStep = 0;
+    return next;
+  }
+
+  private move(limit: number, ratio: number, maxInFlight: number): number {
     if (ratio <= this.tolerance) {
       if (this.appLimited(maxInFlight)) return limit;
+      // The ceiling was used and latency stayed low: the downstream takes it now.
+      if (maxInFlight >= this.ceiling) this.ceiling = Number.POSITIVE_INFINITY;
       // Scaled down as latency nears the tolerance, so the limit slows before the knee.
       const room = this.tolerance > 1 ? Math.min(1, (this.tolerance - ratio) / (this.tolerance - 1)) : 1;
-      return limit + this.growth(limit) * room;
+      const grown = limit + this.growth(limit) * room;
+      if (limit >= this.ceiling || grown < this.ceiling || this.held++ >= this.hold) return grown;
+      return Math.max(limit, this.ceiling - 0.5);
     }
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
     const gradient = Math.max(0.5, this.tolerance / ratio);
@@ -38,7 +67,17 @@ export class GradientLimit extends WindowedLimit {
     // of the limit per window). Not more: one window of a scheduling hiccup on a busy
     // machine looks the same, and a stall is the watchdog's (onStall).
     const weight = Math.min(0.5, (this.smoothing * ratio) / this.tolerance);
-    return limit - weight * limit * (1 - gradient);
+    const next = limit - weight * limit * (1 - gradient);
+    const at = Math.floor(limit);
+    if (Math.floor(next) < at && this.sinceStep <= stepBlame && maxInFlight >= at) {
+      // Congested right after stepping onto `at` (and using it): hold below it. Congested
+      // there again: hold twice as long. A decrease at a limit held for a while is noise
+      // or a change downstream, not this step, and sets no ceiling.
+      this.hold = at === this.ceiling ? Math.min(maxHold, 2 * this.hold) : 1;
+      this.ceiling = at;
+      this.held = 0;
+    }
+    return next;
   }
 
   /**

@@ -6,7 +6,8 @@
 // The secret is read from CONCURRENT_WORKER_SECRET (or --secret-file), not from the command
 // line, where other users of the machine could read it in the process list.
 import { readFileSync } from "node:fs";
-import { QueueWorker, type QueueWorkerOptions } from "./worker.js";
+import { QueueWorker } from "./worker.js";
+import type { QueueWorkerOptions } from "./options.js";
 import { describeConnection } from "./connection.js";
 
 const HELP = `Usage: concurrent-worker --connection <redis-url> --queue <name> [options]

@@ -10,70 +10,14 @@ import { setImmediate } from "node:timers";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { TimeoutError, UntrustedTaskError, taskModule, type Executor, type Task } from "@concurrent/core";
-import { checkBoolean, checkInteger, checkOptions, checkTimeout, compileFunction } from "@concurrent/core/kit";
+import { compileFunction } from "@concurrent/core/kit";
 import { encode, type Json } from "./codec.js";
-import { checkConnection, connect, describeConnection, drop, Watchdog, type Connection } from "./connection.js";
+import { connect, describeConnection, drop, Watchdog } from "./connection.js";
 import { AbortListener, abortChannel } from "./abort.js";
 import { decodeArgs, openJobData, wireError, type CallLimits, type Payload } from "./envelope.js";
-import { checkQueueName, checkSecret } from "./options.js";
-import { checkModule, prefixUrl } from "./trust.js";
+import { checkWorkerOptions, type QueueWorkerOptions } from "./options.js";
+import { checkModule } from "./trust.js";
 import { runStreamJob, streamKeys } from "./stream.js";
-
-/** Options of {@link QueueWorker}. */
-export interface QueueWorkerOptions {
-  /** A `redis://` / `rediss://` URL (user and password may be in it), or ioredis options. */
-  connection: Connection;
-  /** The BullMQ queue name to take jobs from. */
-  queue: string;
-  /** Threads of the WorkerPoolExecutor that runs the tasks. @default the CPU count */
-  maxWorkers?: number;
-  /**
-   * Jobs held at once (BullMQ `concurrency`). @default automatic: `maxWorkers` plus a
-   * prefetch that is large for tiny tasks and small for long ones
-   */
-  concurrency?: number;
-  /** ms a job's lock lasts without renewal; a worker that dies is noticed after about this long. @default 30000 */
-  lockDuration?: number;
-  /** ms between checks for stalled jobs (jobs whose worker died). @default 30000 */
-  stalledInterval?: number;
-  /** How many times a stalled job is put back to run again; the stall after that fails it with WorkerExitedError. @default 1 */
-  maxStalledCount?: number;
-  /** Run only jobs signed (HMAC-SHA256) with this secret. @default none: any job is run */
-  secret?: string;
-  /**
-   * Run function-source tasks. `false`: only module tasks, and (without `modules`) only from
-   * `file:` URLs — `data:`, `blob:`, `http(s):` and builtins (`node:*`, `bun:*`) are refused. @default true
-   */
-  allowFunctions?: boolean;
-  /**
-   * Run only module tasks inside one of these locations: `file:` URLs or absolute paths,
-   * compared by real path (symlinks resolved) on path-segment boundaries; other URLs
-   * (`https://host/dir/`, `node:`) compared after URL normalisation. @default any module
-   */
-  modules?: readonly string[];
-  /** ms Redis may be unreachable at start before `ready` rejects. @default 10000 */
-  connectTimeout?: number;
-  /** BullMQ key prefix. @default "bull" */
-  prefix?: string;
-  /** Run tasks in this executor instead of a new WorkerPoolExecutor (not shut down by `close()`). */
-  pool?: Executor;
-}
-
-const KNOWN = [
-  "connection",
-  "queue",
-  "maxWorkers",
-  "concurrency",
-  "lockDuration",
-  "stalledInterval",
-  "maxStalledCount",
-  "secret",
-  "allowFunctions",
-  "modules",
-  "connectTimeout",
-  "prefix",
-  "pool",
-] as const;
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -109,24 +53,7 @@ export class QueueWorker {
   readonly counts = { completed: 0, failed: 0, refused: 0 };
 
   constructor(options: QueueWorkerOptions) {
-    checkOptions(options, KNOWN, "QueueWorker");
-    const connection = checkConnection(options.connection, "QueueWorker");
-    checkQueueName(options.queue, "QueueWorker");
-    checkSecret(options.secret, "QueueWorker");
-    if (options.allowFunctions !== undefined) checkBoolean(options.allowFunctions, "QueueWorker allowFunctions");
-    for (const name of ["maxWorkers", "concurrency", "lockDuration", "stalledInterval"] as const) {
-      if (options[name] !== undefined) checkInteger(options[name], `QueueWorker ${name}`, 1);
-    }
-    if (options.maxStalledCount !== undefined) checkInteger(options.maxStalledCount, "QueueWorker maxStalledCount", 0);
-    if (options.connectTimeout !== undefined) checkTimeout(options.connectTimeout, "QueueWorker connectTimeout");
-    if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.some((m) => typeof m !== "string"))) {
-      throw new TypeError("QueueWorker modules must be an array of URL prefixes (strings)");
-    }
-    for (const prefix of options.modules ?? []) {
-      if (prefixUrl(prefix) === undefined) {
-        throw new TypeError(`QueueWorker modules: ${JSON.stringify(prefix)} is neither an absolute URL (file:, https:, node:, …) nor an absolute path`);
-      }
-    }
+    const connection = checkWorkerOptions(options);
     this.#opts = options;
     this.#where = `QueueWorker(${describeConnection(connection)}, queue "${options.queue}")`;
     this.#ownPool = options.pool === undefined;

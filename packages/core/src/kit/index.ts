@@ -8,6 +8,7 @@ export { checkBoolean, checkFunction, checkInteger, checkOptions, checkTimeout, 
 export { capturedVariableError, compileFunction, functionSource, isModuleTask } from "../tasks.js";
 export { taskDef, type TaskDef } from "../pool/task.js";
 export { isThenable } from "../thenable.js";
+export { StreamingExecutor } from "./streaming.js";
 export { registerRuntime, unrefTimer, type RuntimeHooks } from "../runtime.js";
 export {
   serializeError,

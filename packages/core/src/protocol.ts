@@ -29,12 +29,14 @@ export const OP_CHUNK = 3;
 export const H_ABORT = 10;
 
 /**
- * Record `OP_STREAM, id, [args, highWaterMark]`: call function `id` and stream what it
+ * Record `OP_STREAM, id, [args, highWaterMark, cells?]`: call function `id` and stream what it
  * yields. The stream occupies its worker (calls run in order) until it ends; meanwhile:
  * - the worker posts `[W_STREAM_VALUES, ...values]` frames: many small values per message,
  *   sent when the task awaits, after STREAM_FLUSH_MS, when a frame is large, and before it
  *   pauses for credit; it never runs more than the credit ahead (initially highWaterMark);
- * - the host posts `[H_STREAM_CREDIT, seq, n]` as the consumer takes values, and
+ * - the host posts `[H_STREAM_CREDIT, seq, n]` as the consumer takes values (with `cells`,
+ *   shared credit cells — stream/shared-credit.ts — it adds n there instead, and posts
+ *   `[H_STREAM_CREDIT, seq, 0]` only to wake a producer that parked), and
  *   `[H_STREAM_CLOSE, seq]` to stop it (`seq`: the call's place in the worker's sequence,
  *   as H_ABORT counts it, so a message for a stream that already ended is ignored); an
  *   H_ABORT of a running stream closes it too (its currentSignal() aborts as well);

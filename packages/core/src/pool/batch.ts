@@ -16,7 +16,7 @@ export function appendCall(batch: unknown[], w: PoolWorker, task: PoolTask): voi
     }
     w.lastDefined = def.id;
   }
-  if (task.stream !== undefined) batch.push(OP_STREAM, def.id, [task.args, task.stream.highWaterMark]);
+  if (task.stream !== undefined) batch.push(OP_STREAM, def.id, [task.args, task.stream.highWaterMark, task.stream.control.cells]);
   else batch.push(task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
 }
 

@@ -30,6 +30,7 @@ import { ExecutorCounters, type WorkerPoolStats } from "../stats.js";
 import { abortOn, checkSubmitOptions, DEFAULT_GRACE, runTimeoutError } from "../submit-options.js";
 import { checkOptions, checkTimeout } from "../validate.js";
 import { StreamBuffer } from "../stream/buffer.js";
+import { SharedCredit } from "../stream/shared-credit.js";
 import { checkStreamOptions } from "../stream/options.js";
 import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream } from "../stream/task-stream.js";
 import type { PoolAdapter, SpawnOptions } from "./adapter.js";
@@ -152,12 +153,17 @@ export class WorkerPoolExecutor extends Executor {
   ): TaskStream<StreamYield<T>, StreamReturn<T>> {
     const highWaterMark = checkStreamOptions(options);
     const task = this.#submit(fn, args, false, options.transfer);
+    const credit = new SharedCredit();
     const stream = new StreamBuffer<unknown, unknown>(task, highWaterMark, {
+      cells: credit.cells,
       grant: (n) => {
         const w = task.worker as PoolWorker | undefined;
-        if (w !== undefined && w.state !== "dead") w.handle.post([H_STREAM_CREDIT, task.seq, n]);
+        if (credit.grant(n) && w !== undefined && w.state !== "dead") w.handle.post([H_STREAM_CREDIT, task.seq, 0]);
       },
-      close: (reason) => this.#closeStream(task, reason),
+      close: (reason) => {
+        credit.close();
+        this.#closeStream(task, reason);
+      },
     });
     task.stream = stream;
     const { signal, timeout, queueTimeout } = options;

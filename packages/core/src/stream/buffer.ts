@@ -12,6 +12,8 @@ export interface StreamControl {
    * future with `reason` (unless the task had already ended by itself).
    */
   close(reason: unknown): void;
+  /** Shared credit cells, when the producer reads its credit there (see shared-credit.ts). */
+  readonly cells?: Int32Array;
 }
 
 type Waiter = { resolve(result: IteratorResult<unknown, undefined>): void; reject(error: unknown): void };

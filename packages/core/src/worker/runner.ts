@@ -189,7 +189,7 @@ export function runWorker(port: WorkerPort): void {
           finishCall(S_STREAM_CLOSED, undefined, started);
           continue;
         }
-        runStream(fn, id, payload as unknown as [unknown[], number], seq).then((r) => {
+        runStream(fn, id, payload as unknown as [unknown[], number, Int32Array?], seq).then((r) => {
           finishCall(r.status, r.value, started);
           flush();
           drain();
@@ -265,13 +265,15 @@ export function runWorker(port: WorkerPort): void {
     } else if (seq >= nextSeq) aborted.set(seq, reason);
   }
 
-  async function runStream(fn: Fn, id: number, [args, highWaterMark]: [unknown[], number], seq: number): Promise<{ status: number; value: unknown }> {
-    const s = new WorkerStream(seq, highWaterMark, port);
+  async function runStream(fn: Fn, id: number, [args, highWaterMark, cells]: [unknown[], number, Int32Array?], seq: number): Promise<{ status: number; value: unknown }> {
+    const s = new WorkerStream(seq, highWaterMark, port, cells);
     stream = s;
     try {
       let value = fn(...args);
       if (isThenable(value)) value = await value;
-      const end = await pump(sourceOf(value, taskName(fn)), s);
+      const source = sourceOf(value, taskName(fn));
+      s.timed = !source.sync;
+      const end = await pump(source, s);
       s.flush();
       if (s.failure) return { status: S_ERROR, value: serializeError(s.failure) };
       return end.closed ? { status: S_STREAM_CLOSED, value: undefined } : { status: S_OK, value: end.value };

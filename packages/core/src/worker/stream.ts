@@ -2,15 +2,21 @@
 // into frames so that small values travel many to a message, and no value waits long.
 import { W_STREAM_VALUES } from "../protocol.js";
 import type { ProducerSink } from "../stream/produce.js";
+import { CREDIT_CLOSED, CREDIT_STATE, CREDIT_TAKEN, PRODUCER_BLOCKED, PRODUCER_PARKED, PRODUCER_RUNNING } from "../stream/shared-credit.js";
 import type { WorkerPort } from "./port.js";
 
 // A frame leaves when its first value is this old (checked at each value, and by a timer
-// for a task that is awaiting something), ...
+// for an async task that awaits something), or at once when its first value came this long
+// after the value before it, ...
 const FLUSH_MS = 1;
 // ... when it holds about this many bytes (a large value is not held back), ...
 const FRAME_BYTES = 64 * 1024;
 // ... or this many values; and always before the producer pauses for credit or ends.
 const FRAME_VALUES = 4096;
+// Out of credit, the producer blocks this long at most for the consumer's next grant (see
+// stream/shared-credit.ts), then parks until a message says there is more.
+const BLOCK_MS = 1;
+const RESOLVED = Promise.resolve();
 
 // A cheap guess at what a value weighs on the wire; exact only for strings and buffers,
 // which is where large values come from.
@@ -27,13 +33,21 @@ function weight(value: unknown): number {
 export class WorkerStream implements ProducerSink {
   credit: number;
   closed = false;
+  /**
+   * Whether a timer sends a frame whose first value is FLUSH_MS old. Not needed for a sync
+   * source: it gives the event loop no turn until it pauses for credit, which sends the frame.
+   */
+  timed = true;
   /** Set when a value could not be sent: the stream fails with it. */
   failure: TypeError | undefined = undefined;
   #frame: unknown[] = [W_STREAM_VALUES];
   #bytes = 0;
   #frameStart = 0;
+  #lastEmit = performance.now();
   /** Values posted so far (the index of the next frame's first value). */
   #posted = 0;
+  /** Values emitted so far (credit is highWaterMark + granted − emitted). */
+  #emitted = 0;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #wake: (() => void) | undefined = undefined;
   readonly #flushNow = () => {
@@ -44,28 +58,71 @@ export class WorkerStream implements ProducerSink {
   constructor(
     /** The call's place in this worker's sequence: credit and close messages name it. */
     readonly seq: number,
-    highWaterMark: number,
+    readonly highWaterMark: number,
     readonly port: WorkerPort,
+    /** The stream's shared credit cells, when the host sent them (else credit comes by message). */
+    readonly cells?: Int32Array,
   ) {
     this.credit = highWaterMark;
   }
 
   emit(value: unknown): void {
+    this.#emitted++;
     const frame = this.#frame;
     frame.push(value);
     this.#bytes += weight(value);
     const now = performance.now();
-    if (frame.length === 2) {
+    // The first value of a frame is compared with the value before it: a producer this slow
+    // sends each value as it comes (no value waits for the next one).
+    const since = frame.length === 2 ? this.#lastEmit : this.#frameStart;
+    this.#lastEmit = now;
+    if (this.#bytes >= FRAME_BYTES || frame.length > FRAME_VALUES || now - since >= FLUSH_MS) {
+      this.flush();
+    } else if (frame.length === 2) {
       this.#frameStart = now;
-      this.#timer = setTimeout(this.#flushNow, FLUSH_MS);
+      if (this.timed) this.#timer = setTimeout(this.#flushNow, FLUSH_MS);
     }
-    if (this.#bytes >= FRAME_BYTES || frame.length > FRAME_VALUES || now - this.#frameStart >= FLUSH_MS) this.flush();
   }
 
   wait(): Promise<void> {
     this.flush();
-    if (this.closed || this.credit > 0) return Promise.resolve();
+    if (this.closed || this.credit > 0) return RESOLVED;
+    const cells = this.cells;
+    if (cells !== undefined) {
+      if (this.#readCells(Atomics.load(cells, CREDIT_TAKEN))) return RESOLVED;
+      if (this.#block(cells)) return RESOLVED;
+    }
     return new Promise((resolve) => (this.#wake = resolve));
+  }
+
+  // Credit and close from the shared cells, given the TAKEN cell's value: true if the
+  // producer may go on (or must stop).
+  #readCells(taken: number): boolean {
+    if (Atomics.load(this.cells!, CREDIT_CLOSED) === 1) this.closed = true;
+    this.credit = this.highWaterMark + ((taken - this.#emitted) | 0);
+    return this.closed || this.credit > 0;
+  }
+
+  // Wait on the TAKEN cell for BLOCK_MS at most. If no credit came, park: the host sees it in
+  // STATE and sends a message with its next grant (checked once more after parking, for a
+  // grant made in between).
+  #block(cells: Int32Array): boolean {
+    Atomics.store(cells, CREDIT_STATE, PRODUCER_BLOCKED);
+    const deadline = performance.now() + BLOCK_MS;
+    for (;;) {
+      const taken = Atomics.load(cells, CREDIT_TAKEN);
+      if (this.#readCells(taken)) break;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        Atomics.store(cells, CREDIT_STATE, PRODUCER_PARKED);
+        if (this.#readCells(Atomics.load(cells, CREDIT_TAKEN))) break;
+        return false;
+      }
+      Atomics.wait(cells, CREDIT_TAKEN, taken, left);
+    }
+    Atomics.store(cells, CREDIT_STATE, PRODUCER_RUNNING);
+    this.#lastEmit = performance.now(); // the wait is not the producer's time
+    return true;
   }
 
   grant(n: number): void {
@@ -124,6 +181,8 @@ export class WorkerStream implements ProducerSink {
   }
 
   #resume(): void {
+    if (this.cells !== undefined) Atomics.store(this.cells, CREDIT_STATE, PRODUCER_RUNNING);
+    this.#lastEmit = performance.now();
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();

@@ -49,6 +49,30 @@ export function stream(n: number, highWaterMark: number): Promise<StreamingResul
   });
 }
 
+/**
+ * Time to the first value of a stream on a warm pool, median of `rounds` streams of 1,000
+ * values (each drained before the next starts) — measured as {@link roundTrip} measures a
+ * single task, so the two compare like for like.
+ */
+export function firstValue(rounds: number, highWaterMark: number): Promise<StreamingResult> {
+  return withPool(async (pool) => {
+    const times: number[] = [];
+    let sum = 0;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      let first = -1;
+      for await (const v of pool.streamWith({ highWaterMark }, values, 1000)) {
+        if (first < 0) first = performance.now() - t0;
+        sum += v;
+      }
+      times.push(first);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    return { firstMs: median, totalMs: median, checksum: sum, expected: rounds * expectedSum(1000) };
+  });
+}
+
 /** N values as one task returning an array: the first value comes with the last. */
 export function array(n: number): Promise<StreamingResult> {
   return withPool(async (pool) => {

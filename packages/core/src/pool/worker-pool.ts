@@ -166,8 +166,8 @@ export class WorkerPoolExecutor extends Executor {
       },
     });
     task.stream = stream;
-    const { signal, timeout, queueTimeout } = options;
-    if (!task.done() && (signal !== undefined || timeout !== undefined || queueTimeout !== undefined)) {
+    const { signal, timeout, queueTimeout, grace } = options;
+    if (!task.done() && (signal !== undefined || timeout !== undefined || queueTimeout !== undefined || grace !== undefined)) {
       task.limits = options;
       if (timeout !== undefined) task.addDoneCallback(() => clearTimeout(task.timer));
       const waiting = () => this.#waiting(task);
@@ -645,12 +645,18 @@ export class WorkerPoolExecutor extends Executor {
 
   // Close a stream its consumer left (break, return()). Not started: it never runs. On a
   // worker: that worker stops it (its iterator's return() runs there) and reports back,
-  // which settles it with CancelledError and frees the slot.
+  // which settles it with CancelledError and frees the slot — within the call's `grace`,
+  // else the worker is stopped and replaced (the future rejects with `reason` then too).
   #closeStream(task: PoolTask, reason: unknown): void {
     if (task.done()) return;
     const w = task.worker as PoolWorker | undefined;
     if (w !== undefined) {
-      if (w.state !== "dead") w.handle.post([H_STREAM_CLOSE, task.seq]);
+      if (w.state !== "dead") {
+        w.handle.post([H_STREAM_CLOSE, task.seq]);
+        task.abortReason = reason;
+        const grace = task.limits?.grace ?? DEFAULT_GRACE;
+        if (grace !== Infinity) this.#graceOver(task, w, grace);
+      }
       return;
     }
     if (task.state === "pending" && reason instanceof CancelledError) {

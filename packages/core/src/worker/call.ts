@@ -1,4 +1,5 @@
 import type { CallContext } from "../context.js";
+import { abortedWith, controllerOf, type LazySignal } from "../lazy-signal.js";
 
 /**
  * The call a worker is running, as currentSignal() sees it. A worker runs one call at a time
@@ -10,25 +11,15 @@ import type { CallContext } from "../context.js";
 export class RunningCall implements CallContext {
   /** The call's number in this worker (see H_ABORT), or −1 between calls. */
   seq = -1;
-  #controller: AbortController | undefined = undefined;
-  #aborted = false;
-  #reason: unknown = undefined;
+  #abort: LazySignal = undefined;
 
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
+    return (this.#abort = controllerOf(this.#abort)).signal;
   }
 
   start(seq: number): void {
     this.seq = seq;
-    if (this.#controller !== undefined || this.#aborted) {
-      this.#controller = undefined;
-      this.#aborted = false;
-      this.#reason = undefined;
-    }
+    this.#abort = undefined;
   }
 
   finish(): void {
@@ -36,9 +27,6 @@ export class RunningCall implements CallContext {
   }
 
   abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    this.#abort = abortedWith(this.#abort, reason);
   }
 }

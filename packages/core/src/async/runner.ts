@@ -1,0 +1,197 @@
+import { BrokenExecutorError } from "../errors.js";
+import { Queue } from "../queue.js";
+import { isThenable } from "../thenable.js";
+import { ExecutorCounters } from "../stats.js";
+import { armRunTimeout } from "../submit-options.js";
+import { asyncContext, contextFor, setCurrentCall } from "../context.js";
+import type { KeyedQueue } from "../keys/index.js";
+import { AsyncLimits } from "./limits.js";
+import type { AsyncPoolPlan, AsyncPoolStats } from "./options.js";
+import type { AsyncTask } from "./task.js";
+
+/**
+ * The async pool's engine: the queue of calls, started on a microtask as slots free up
+ * (after the initializer, if any), each run in this thread with its context, its outcome
+ * put on its future and counted.
+ */
+export class AsyncRunner {
+  readonly #limits: AsyncLimits;
+  readonly #queue: Queue<AsyncTask<unknown>> | KeyedQueue<AsyncTask<unknown>>;
+  /** With perKey: the same object as #queue. */
+  readonly #keys: KeyedQueue<AsyncTask<unknown>> | undefined;
+  readonly #counts = new ExecutorCounters();
+  #scheduled = false;
+  #draining = false;
+  #broken: BrokenExecutorError | undefined = undefined;
+  #init: "none" | "pending" | "running" | "done";
+  readonly #initializer: ((...args: unknown[]) => unknown) | undefined;
+  readonly #initArgs: readonly unknown[];
+  #idle: Promise<void> | undefined = undefined;
+  #resolveIdle: (() => void) | undefined = undefined;
+  readonly #drain = () => {
+    this.#scheduled = false;
+    this.#pump();
+  };
+
+  constructor(plan: AsyncPoolPlan) {
+    this.#limits = new AsyncLimits(plan);
+    this.#keys = plan.keys;
+    this.#queue = plan.keys ?? new Queue<AsyncTask<unknown>>();
+    this.#initializer = plan.initializer;
+    this.#initArgs = plan.initArgs;
+    this.#init = this.#initializer ? "pending" : "none";
+  }
+
+  /** Queue a call under `key` (ignored without perKey); it starts on a microtask at the earliest. */
+  enqueue<R>(task: AsyncTask<R>, key: string): AsyncTask<R> {
+    if (this.#broken) {
+      task.setException(this.#broken);
+      this.#counts.failed++;
+      return task;
+    }
+    if (this.#keys === undefined) (this.#queue as Queue<AsyncTask<unknown>>).push(task as AsyncTask<unknown>);
+    else this.#keys.push(task as AsyncTask<unknown>, key);
+    // Start calls on a microtask, never inside submit: the caller gets a pending future
+    // it can still cancel, and everything submitted in one turn is started in one pass.
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#drain);
+    }
+    return task;
+  }
+
+  /** shutdown({ cancelFutures }): cancel every call not started yet. */
+  cancelQueued(): void {
+    for (const task of this.#queue.drain()) {
+      if (task.cancel()) this.#counts.cancelled++;
+      else this.#counts.failed++; // aborted by submitWith while queued
+    }
+  }
+
+  /** Settles once no call is queued or in flight (at once if none is now). */
+  whenIdle(): Promise<void> | undefined {
+    if (this.#queue.size === 0 && this.#limits.inFlight === 0) return undefined;
+    this.#idle ??= new Promise((resolve) => (this.#resolveIdle = resolve));
+    return this.#idle;
+  }
+
+  stats(): AsyncPoolStats {
+    const stats: AsyncPoolStats = this.#counts.stats(this.#limits.limit, this.#limits.inFlight, this.#queue.size);
+    if (this.#keys !== undefined) stats.keys = this.#keys.stats();
+    return stats;
+  }
+
+  #pump(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      if (this.#init !== "none" && this.#init !== "done") {
+        if (this.#init === "pending") this.#initialize();
+        return;
+      }
+      while (this.#limits.inFlight < this.#limits.limit) {
+        const task = this.#queue.shift();
+        if (task === undefined) break;
+        if (task.state === "finished") {
+          this.#counts.failed++; // aborted by submitWith while queued: never runs
+          continue;
+        }
+        if (!task.setRunningOrNotifyCancel()) {
+          this.#counts.cancelled++;
+          continue;
+        }
+        this.#start(task);
+      }
+    } finally {
+      this.#draining = false;
+    }
+    this.#checkIdle();
+  }
+
+  #start(task: AsyncTask<unknown>): void {
+    this.#limits.start(task);
+    this.#counts.waitTime.record(task.startedAt - task.submittedAt);
+    if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
+    // The call is current for currentSignal(): through the adapter's async context when one
+    // is registered (it follows the call's awaits), and around its synchronous part always.
+    const hook = asyncContext() ?? contextFor(task.fn);
+    const previous = setCurrentCall(task);
+    let result: unknown;
+    try {
+      result = hook === undefined ? task.fn(...task.args) : hook.run(task, task.fn, ...task.args);
+    } catch (error) {
+      setCurrentCall(previous);
+      this.#settle(task, error, true);
+      return;
+    }
+    setCurrentCall(previous);
+    if (isThenable(result)) {
+      // Promise.resolve hands back a native promise as it is, and makes a thenable's then()
+      // run later, as await would (so one that throws rejects rather than throwing here).
+      Promise.resolve(result).then(
+        (value) => this.#finish(task, value, false),
+        (error: unknown) => this.#finish(task, error, true),
+      );
+    } else {
+      this.#settle(task, result, false);
+    }
+  }
+
+  // A sync call settles inside the pump loop; an async one re-enters the pump.
+  #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
+    const now = performance.now();
+    this.#counts.runTime.record(now - task.startedAt);
+    this.#limits.finish(task, now, failed);
+    if (task.done()) {
+      this.#counts.failed++; // aborted by submitWith: its future already holds the reason
+      return;
+    }
+    if (failed) {
+      this.#counts.failed++;
+      task.setException(outcome);
+    } else {
+      this.#counts.completed++;
+      task.setResult(outcome);
+    }
+  }
+
+  #finish(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
+    this.#settle(task, outcome, failed);
+    this.#pump();
+  }
+
+  #initialize(): void {
+    this.#init = "running";
+    const fail = (error: unknown) => {
+      this.#broken = new BrokenExecutorError("the initializer failed: the executor cannot run work", { cause: error });
+      for (const task of this.#queue.drain()) {
+        if (task.state === "finished") this.#counts.failed++;
+        else if (task.setRunningOrNotifyCancel()) {
+          task.setException(this.#broken);
+          this.#counts.failed++;
+        } else this.#counts.cancelled++;
+      }
+      this.#init = "done";
+      this.#checkIdle();
+    };
+    const done = () => {
+      this.#init = "done";
+      this.#pump();
+    };
+    try {
+      const result = this.#initializer!(...this.#initArgs);
+      if (isThenable(result)) {
+        (result as PromiseLike<unknown>).then(done, fail);
+      } else queueMicrotask(done);
+    } catch (error) {
+      queueMicrotask(() => fail(error));
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.#resolveIdle && this.#limits.inFlight === 0 && this.#queue.size === 0) {
+      this.#resolveIdle();
+      this.#resolveIdle = undefined;
+    }
+  }
+}

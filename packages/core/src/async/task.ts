@@ -1,0 +1,47 @@
+import type { CallContext } from "../context.js";
+import type { SubmitOptions } from "../executor.js";
+import { Future } from "../future.js";
+import type { KeyState } from "../keys/index.js";
+import { abortedWith, controllerOf, type LazySignal } from "../lazy-signal.js";
+
+/**
+ * A call of an AsyncPoolExecutor, waiting for or holding a slot. The future itself: no other
+ * per-call object. It is also the call's context for currentSignal(): the AbortController is
+ * made only when the task asks for its signal, so a plain submit allocates nothing for it.
+ */
+export class AsyncTask<R> extends Future<R> implements CallContext {
+  constructor(
+    readonly fn: (...args: unknown[]) => unknown,
+    readonly args: unknown[],
+    readonly submittedAt: number,
+  ) {
+    super();
+  }
+  startedAt = 0;
+  /**
+   * Calls in flight when this one started, itself included, for the adaptive limit: the
+   * pool's, or with perKey its key's (see KeyedQueue.start).
+   */
+  inFlightAtStart = 0;
+  /** submitWith's options (its run-time timeout is armed when the call starts). */
+  limits: SubmitOptions | undefined = undefined;
+  #abort: LazySignal = undefined;
+
+  get signal(): AbortSignal {
+    return (this.#abort = controllerOf(this.#abort)).signal;
+  }
+
+  /**
+   * A call cannot be stopped here (it shares this thread): its future rejects now, its signal
+   * aborts, and its slot is freed only when the function itself returns, so the downstream
+   * never sees more calls than the limit. A pending call never runs.
+   */
+  abort(reason: unknown): void {
+    if (this.done()) return;
+    if (this.state === "pending") this.setRunningOrNotifyCancel();
+    this.setException(reason);
+    this.#abort = abortedWith(this.#abort, reason);
+  }
+  /** With perKey: this call's key (set by KeyedQueue.push). */
+  key: KeyState<AsyncTask<unknown>> | undefined = undefined;
+}

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createLimit } from "../dist/sizing/index.js";
-import { fixed, simulate, type SimOptions } from "./sizing-sim.js";
+import { degrading, fixed, queueing, simulate, type SimOptions } from "./sizing-sim.js";
 
 const duration = 20_000;
 const lastHalf = [duration / 2, duration] as const;
@@ -109,4 +109,16 @@ test("sizing: a downstream whose base latency rises for good is not read as cong
   assert.ok(run.meanLimit(5_000, 10_000) >= 0.6 * 16);
   const mean = slow.meanLimit(30_000, 40_000);
   assert.ok(mean >= 0.6 * 16 && mean <= 1.6 * 16, `mean limit ${mean} after the base latency tripled`);
+});
+
+test("sizing: latency that rises 30 % whatever the load (a busy client, another key's stalled calls) does not sink the limit", () => {
+  // Fewer calls do not bring such latency down (Little's law says they would, were the
+  // downstream queueing): once a third fewer did not, the floor is measured anew.
+  for (const slowdown of [queueing, degrading]) {
+    const run = simulate(createLimit(), { capacity: 32, duration: 20_000, slowdown, latency: (t) => (t < 10_000 ? 20 : 26) });
+    const lowest = Math.min(...run.changes.filter((c) => c.t >= 10_000).map((c) => c.limit));
+    assert.ok(lowest >= 16, `lowest limit after latency rose: ${lowest}`);
+    const mean = run.meanLimit(12_000, 20_000);
+    assert.ok(mean >= 0.75 * 32 && mean <= 1.25 * 32, `mean limit ${mean} after latency rose`);
+  }
 });

@@ -18,6 +18,12 @@ const maxHold = 32;
 /** A decrease this many windows or fewer after the limit stepped up blames the step. */
 const stepBlame = 2;
 
+/**
+ * Latency this far past the floor is queueing, never a stale floor: a steeply degrading
+ * downstream one call past C = 4 is 2.7× slower; a loaded machine adds tens of percent.
+ */
+const staleRatio = 2;
+
 export class GradientLimit extends WindowedLimit {
   private readonly tolerance: number;
   private readonly smoothing: number;
@@ -34,6 +40,9 @@ export class GradientLimit extends WindowedLimit {
   private held = 0;
   /** Windows since the integer limit last went up. */
   private sinceStep = Number.POSITIVE_INFINITY;
+  /** The limit and latency ratio at the first window of the current run of congested windows (NaN: none). */
+  private streakLimit = Number.NaN;
+  private streakRatio = Number.NaN;
 
   constructor(o: ResolvedAutoLimitOptions) {
     super(o);
@@ -51,6 +60,7 @@ export class GradientLimit extends WindowedLimit {
 
   private move(limit: number, ratio: number, maxInFlight: number): number {
     if (ratio <= this.tolerance) {
+      this.streakLimit = Number.NaN;
       if (this.appLimited(maxInFlight)) return limit;
       // The ceiling was used and latency stayed low: the downstream takes it now.
       if (maxInFlight >= this.ceiling) this.ceiling = Number.POSITIVE_INFINITY;
@@ -60,6 +70,7 @@ export class GradientLimit extends WindowedLimit {
       if (limit >= this.ceiling || grown < this.ceiling || this.held++ >= this.hold) return grown;
       return Math.max(limit, this.ceiling - 0.5);
     }
+    if (this.stale(limit, ratio)) return limit;
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
     const gradient = Math.max(0.5, this.tolerance / ratio);
     // Smoothing damps noise just past the tolerance; latency far past it (the downstream
@@ -78,6 +89,26 @@ export class GradientLimit extends WindowedLimit {
       this.held = 0;
     }
     return next;
+  }
+
+  /**
+   * Whether the floor is stale: latency says "congested", but a third fewer calls in flight
+   * did not bring it down, and it is only a little past the tolerance. A congested downstream
+   * answers faster with fewer calls (Little's law); latency that does not move with the
+   * load is the downstream's (or this machine's) new normal — a loaded client, another
+   * downstream's stalled calls on the same connection pool. Then the floor is measured anew
+   * (this window's mean), instead of the limit sinking for seconds to its minimum.
+   */
+  private stale(limit: number, ratio: number): boolean {
+    if (this.streakLimit !== this.streakLimit) {
+      this.streakLimit = limit;
+      this.streakRatio = ratio;
+      return false;
+    }
+    if (limit > (2 / 3) * this.streakLimit || ratio >= staleRatio || ratio < 0.9 * this.streakRatio) return false;
+    this.floorRtt *= ratio;
+    this.streakLimit = Number.NaN;
+    return true;
   }
 
   /**

@@ -92,3 +92,97 @@ export type TaskSpec = { source: string } | { url: string; name: string };
 
 // Errors cross as plain data, by the one implementation every executor uses (kit/errors.ts).
 export { serializeError, deserializeError, type SerializedError } from "./kit/errors.js";
+import { serializeError } from "./kit/errors.js";
+
+// ---- records: the only code that knows their layout -----------------------------------
+//
+// A BATCH holds definition records (3 or 4 entries) and call records (CALL_WIDTH entries);
+// RESULTS holds result records (RESULT_WIDTH entries). Both sides encode and decode them
+// through the functions below.
+
+/** Entries per call record (`op, id, payload`), on the wire and in a worker's run queue. */
+export const CALL_WIDTH = 3;
+/** Entries per result record in RESULTS: `status, value, runMs`. */
+export const RESULT_WIDTH = 3;
+
+/** Host: append the definition of function `id` (by source, or as a module export) to a BATCH. */
+export function encodeDefine(batch: unknown[], id: number, source: string | undefined, url: string | undefined, name: string | undefined): void {
+  if (source !== undefined) batch.push(OP_FUNCTION, id, source);
+  else batch.push(OP_MODULE, id, url, name);
+}
+
+/** Host: append a call record to a BATCH: OP_CALL with its arguments, OP_CHUNK with its items. */
+export function encodeCall(batch: unknown[], op: typeof OP_CALL | typeof OP_CHUNK, id: number, payload: unknown[]): void {
+  batch.push(op, id, payload);
+}
+
+/** Host: append a stream call record to a BATCH (`cells`: its shared credit cells). */
+export function encodeStreamCall(batch: unknown[], id: number, args: unknown[], highWaterMark: number, cells: Int32Array | undefined): void {
+  batch.push(OP_STREAM, id, [args, highWaterMark, cells]);
+}
+
+/** Worker: the arguments, high-water mark and shared credit cells of an OP_STREAM record's payload. */
+export function decodeStreamCall(payload: unknown): [args: unknown[], highWaterMark: number, cells?: Int32Array] {
+  return payload as [unknown[], number, Int32Array?];
+}
+
+/**
+ * Worker: read a BATCH. Each definition is handed to `define(op, id, a, b)` (`a, b`: the
+ * source, or the module url and export name); each call record is appended to `calls` as it
+ * came (`op, id, payload`: CALL_WIDTH entries).
+ */
+export function decodeBatch(message: readonly unknown[], define: (op: number, id: number, a: unknown, b: unknown) => void, calls: unknown[]): void {
+  for (let i = 1; i < message.length; ) {
+    const op = message[i] as number;
+    if (op === OP_CALL || op === OP_CHUNK || op === OP_STREAM) {
+      calls.push(op, message[i + 1], message[i + 2]);
+      i += CALL_WIDTH;
+    } else if (op === OP_FUNCTION) {
+      define(op, message[i + 1] as number, message[i + 2], undefined);
+      i += 3;
+    } else {
+      define(op, message[i + 1] as number, message[i + 2], message[i + 3]);
+      i += 4;
+    }
+  }
+}
+
+/** Worker: append one call's result to a RESULTS message. */
+export function encodeResult(out: unknown[], status: number, value: unknown, runMs: number): void {
+  out.push(status, value, runMs);
+}
+
+/** Host: how many results a RESULTS message holds; then result `k`'s status, value and run time. */
+export function resultCount(message: readonly unknown[]): number {
+  return (message.length - 1) / RESULT_WIDTH;
+}
+export function resultStatus(message: readonly unknown[], k: number): number {
+  return message[1 + k * RESULT_WIDTH] as number;
+}
+export function resultValue(message: readonly unknown[], k: number): unknown {
+  return message[2 + k * RESULT_WIDTH];
+}
+export function resultMs(message: readonly unknown[], k: number): number {
+  return message[3 + k * RESULT_WIDTH] as number;
+}
+
+/**
+ * Worker: a RESULTS message that failed to post, made postable: each result that cannot be
+ * cloned (a function, a symbol, …) becomes an S_ERROR saying so; the others are kept.
+ */
+export function cloneableResults(message: unknown[], cause: unknown): unknown[] {
+  for (let i = 1; i < message.length; i += RESULT_WIDTH) {
+    try {
+      structuredClone(message[i + 1]);
+    } catch (error) {
+      const what = message[i] === S_OK ? "the task's result" : "the task's error";
+      const failure = new TypeError(
+        `${what} could not be sent back from the worker (structured clone failed: ${(error as Error)?.message ?? String(error)}); return plain data: no functions, symbols or class instances with methods`,
+        { cause: String(cause) },
+      );
+      message[i] = S_ERROR;
+      message[i + 1] = serializeError(failure);
+    }
+  }
+  return message;
+}

@@ -12,7 +12,7 @@ export class PoolWorker {
   /** Calls handed over so far; `reported` of them have come back. */
   sent = 0;
   reported = 0;
-  /** How long the calls handed to this worker are expected to take, in ms (see worker-pool.ts). */
+  /** How long the calls handed to this worker are expected to take, in ms (see dispatch.ts). */
   aheadMs = 0;
   /** Ids of the functions this worker has been sent (and the last one, to skip the lookup). */
   readonly defined = new Set<number>();

@@ -1,6 +1,8 @@
 // The worker side of the pool: runs the calls the host sends, in order, and answers with
 // batched results. Runtime-agnostic: each adapter's worker entry hands it a WorkerPort.
 import {
+  CALL_WIDTH,
+  cloneableResults,
   CTRL_FINISHED,
   CTRL_STARTED,
   H_ABORT,
@@ -8,7 +10,6 @@ import {
   H_INIT,
   H_STREAM_CLOSE,
   H_STREAM_CREDIT,
-  OP_CALL,
   OP_CHUNK,
   OP_FUNCTION,
   OP_STREAM,
@@ -20,7 +21,10 @@ import {
   W_READY,
   W_RESULTS,
   W_UNCAUGHT,
+  decodeBatch,
+  decodeStreamCall,
   deserializeError,
+  encodeResult,
   serializeError,
   startedAtView,
   type SerializedError,
@@ -56,7 +60,7 @@ export function runWorker(port: WorkerPort): void {
   // Functions by id: compiled, imported (a promise until the import settles), or failed.
   const fns: (Fn | Promise<Fn> | { error: unknown })[] = [];
   const fromSource: boolean[] = [];
-  // Records waiting to run: [op, a, b, op, a, b, ...] (defines are applied on arrival).
+  // Call records waiting to run, as they came (see decodeBatch; defines are applied on arrival).
   let work: unknown[] = [];
   let head = 0;
   let running = false;
@@ -117,7 +121,7 @@ export function runWorker(port: WorkerPort): void {
     setCurrentCall(undefined);
     avgMs = avgMs * 0.8 + ms * 0.2;
     Atomics.add(ctrl!, CTRL_FINISHED, 1);
-    out.push(status, value, ms);
+    encodeResult(out, status, value, ms);
     if (avgMs > SLOW_CALL_MS || performance.now() - lastFlush >= FLUSH_MS) flush();
   }
 
@@ -161,7 +165,7 @@ export function runWorker(port: WorkerPort): void {
         fn.then(drain, drain);
         return;
       }
-      head += 3;
+      head += CALL_WIDTH;
       const seq = nextSeq++;
       const started = performance.now();
       if (aborted.size > 0 && aborted.has(seq)) {
@@ -189,7 +193,7 @@ export function runWorker(port: WorkerPort): void {
           finishCall(S_STREAM_CLOSED, undefined, started);
           continue;
         }
-        runStream(fn, id, payload as unknown as [unknown[], number, Int32Array?], seq).then((r) => {
+        runStream(fn, id, decodeStreamCall(payload), seq).then((r) => {
           finishCall(r.status, r.value, started);
           flush();
           drain();
@@ -239,19 +243,7 @@ export function runWorker(port: WorkerPort): void {
   }
 
   function onBatch(message: unknown[]): void {
-    for (let i = 1; i < message.length; ) {
-      const op = message[i] as number;
-      if (op === OP_CALL || op === OP_CHUNK || op === OP_STREAM) {
-        work.push(op, message[i + 1], message[i + 2]);
-        i += 3;
-      } else if (op === OP_FUNCTION) {
-        define(op, message[i + 1] as number, message[i + 2], undefined);
-        i += 3;
-      } else {
-        define(op, message[i + 1] as number, message[i + 2], message[i + 3]);
-        i += 4;
-      }
-    }
+    decodeBatch(message, define, work);
     if (!running) drain();
   }
 
@@ -315,22 +307,4 @@ export function runWorker(port: WorkerPort): void {
       );
     }
   });
-}
-
-// A result that cannot be cloned (a function, a symbol, …) fails its own call only.
-function cloneableResults(message: unknown[], cause: unknown): unknown[] {
-  for (let i = 1; i < message.length; i += 3) {
-    try {
-      structuredClone(message[i + 1]);
-    } catch (error) {
-      const what = message[i] === S_OK ? "the task's result" : "the task's error";
-      const failure = new TypeError(
-        `${what} could not be sent back from the worker (structured clone failed: ${(error as Error)?.message ?? String(error)}); return plain data: no functions, symbols or class instances with methods`,
-        { cause: String(cause) },
-      );
-      message[i] = S_ERROR;
-      message[i + 1] = serializeError(failure);
-    }
-  }
-  return message;
 }

@@ -1,0 +1,197 @@
+// Dispatch: a submitted call waits in the pool's queue until the end of the turn; then
+// everything queued leaves in one BATCH message per worker, spread evenly over the workers.
+import { ShutdownError } from "../errors.js";
+import type { Task } from "../executor.js";
+import { encodeCall, encodeDefine, encodeStreamCall, H_BATCH, OP_CALL, OP_CHUNK } from "../protocol.js";
+import type { TransferItem } from "../transfer.js";
+import type { Pool } from "./pool.js";
+import type { PoolWorker } from "./pool-worker.js";
+import { PoolTask, taskDef } from "./task.js";
+
+// Each worker is kept about this many ms of work ahead, so it never waits for the next
+// message; a slow call is handed out one at a time, so calls stay cancellable and spread
+// evenly over the workers. What a call will take is its function's average so far; a
+// function this pool has not yet seen finish counts as slow (so a fresh pool hands out one
+// call per worker, as a call may block).
+const TARGET_AHEAD_MS = 2;
+const MAX_AHEAD = 1024;
+// What a stream is expected to take, for prefetching: long enough that no call is queued
+// behind it on its worker (it holds the worker until its consumer is done).
+const STREAM_MS = 1e9;
+
+/** Queue a call (a chunk of `map` when `chunk`); it leaves at the end of this turn. */
+export function submitCall(pool: Pool, fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly TransferItem[] | undefined): PoolTask {
+  if (pool.closed) throw new ShutdownError();
+  // Most submits repeat the previous function: skip the WeakMap lookup for it.
+  let def = pool.lastDef;
+  if (fn !== pool.lastFn || def === undefined) {
+    def = taskDef(fn);
+    pool.lastFn = fn;
+    pool.lastDef = def;
+  }
+  const task = new PoolTask(def, args, chunk, transfer, performance.now());
+  if (pool.broken) {
+    task.setRunningOrNotifyCancel();
+    task.setException(pool.broken);
+    pool.counts.failed++;
+    return task;
+  }
+  pool.queue.push(task);
+  if (!pool.scheduled) {
+    // Everything submitted in this turn of the event loop leaves in one message per worker.
+    pool.scheduled = true;
+    queueMicrotask(pool.flushNow);
+  }
+  return task;
+}
+
+export function schedule(pool: Pool): void {
+  if (!pool.scheduled && pool.queue.size > 0) {
+    pool.scheduled = true;
+    queueMicrotask(pool.flushNow);
+  }
+}
+
+export function flush(pool: Pool): void {
+  pool.scheduled = false;
+  if (pool.queue.size === 0) return;
+  const workers = pool.workers;
+  let ready = 0;
+  for (const w of workers) if (w.state === "ready") ready++;
+  if (ready > 0) {
+    // An even share over the workers the pool may have, not just those ready now: the
+    // rest start below and take their part.
+    const share = Math.ceil(pool.queue.size / Math.max(ready, pool.maxWorkers));
+    const n = workers.length;
+    const first = pool.rotate++ % n;
+    // Idle workers first. A call handed to a busy worker waits behind whatever that worker
+    // is running (a long call may never end), so calls are queued ahead on busy workers
+    // only once the pool is full and no worker is starting: otherwise a worker that is
+    // starting, or one still to be started, takes them.
+    let starting = 0;
+    for (const w of workers) if (w.state === "starting") starting++;
+    const full = starting === 0 && (workers.length >= pool.maxWorkers || pool.broken !== undefined);
+    for (let pass = 0; pass < (full ? 2 : 1) && pool.queue.size > 0; pass++) {
+      for (let k = 0; k < n && pool.queue.size > 0; k++) {
+        const w = workers[(first + k) % n]!;
+        if (w.state !== "ready" || (pass === 0 && w.load > 0)) continue;
+        const room = Math.min(MAX_AHEAD - w.load, share, pool.maxTasks - w.sent);
+        if (room > 0) send(pool, w, room);
+      }
+    }
+  }
+  // Start more workers while calls still wait and the pool may grow.
+  let starting = 0;
+  for (const w of workers) if (w.state === "starting") starting++;
+  while (pool.queue.size > starting && workers.length < pool.maxWorkers && !pool.broken) {
+    pool.spawn();
+    starting++;
+  }
+  // The queue may have held only calls cancelled after a shutdown(): it is empty now.
+  if (pool.closed) pool.checkDone();
+}
+
+function send(pool: Pool, w: PoolWorker, room: number): void {
+  const batch: unknown[] = [H_BATCH];
+  const tasks: PoolTask[] = [];
+  let transfer: TransferItem[] | undefined;
+  // An idle worker always gets one call; after that, calls while the work queued on the
+  // worker is expected to take less than TARGET_AHEAD_MS.
+  while (tasks.length < room && (w.aheadMs < TARGET_AHEAD_MS || (tasks.length === 0 && w.load === 0))) {
+    const task = pool.queue.shift();
+    if (task === undefined) break;
+    if (task.done()) {
+      // cancelled or aborted while it waited (an abort was counted as failed then)
+      if (task.cancelled()) pool.counts.cancelled++;
+      continue;
+    }
+    if (task.state === "pending") task.setRunningOrNotifyCancel();
+    appendCall(batch, w, task);
+    w.aheadMs += expectedMs(pool, task);
+    if (task.transfer) (transfer ??= []).push(...task.transfer);
+    tasks.push(task);
+  }
+  if (tasks.length === 0) return;
+  try {
+    w.handle.post(batch, transfer);
+  } catch (error) {
+    postFailed(pool, w, tasks, error);
+    return;
+  }
+  for (const task of tasks) {
+    task.worker = w;
+    task.seq = w.sent++;
+    w.inFlight.push(task);
+    if (task.limits !== undefined) pool.armRunTimeout(task);
+  }
+  pool.inFlight += tasks.length;
+  w.idleSince = -1;
+  w.ref();
+}
+
+/** One call's record, preceded by its function's definition the first time `w` sees it. */
+function appendCall(batch: unknown[], w: PoolWorker, task: PoolTask): void {
+  const def = task.def;
+  if (def.id !== w.lastDefined) {
+    if (!w.defined.has(def.id)) {
+      encodeDefine(batch, def.id, def.source, def.url, def.name);
+      w.defined.add(def.id);
+    }
+    w.lastDefined = def.id;
+  }
+  if (task.stream !== undefined) encodeStreamCall(batch, def.id, task.args, task.stream.highWaterMark, task.stream.control.cells);
+  else encodeCall(batch, task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+}
+
+// The batch could not be cloned: find the calls whose arguments cannot cross, fail only
+// those, and send the rest again.
+function postFailed(pool: Pool, w: PoolWorker, tasks: PoolTask[], error: unknown): void {
+  w.defined.clear();
+  w.lastDefined = -1;
+  const culprits = uncloneableArguments(tasks);
+  for (let i = tasks.length - 1; i >= 0; i--) {
+    const task = tasks[i]!;
+    const culprit = culprits.get(task);
+    if (culprits.size > 0 && culprit === undefined) {
+      pool.queue.unshift(task);
+      continue;
+    }
+    pool.counts.failed++;
+    task.setException(
+      culprit ?? new TypeError(`this task could not be sent to a worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }),
+    );
+  }
+  pool.schedule();
+}
+
+/**
+ * Why a batch could not be posted, per call: the error for each call whose arguments cannot
+ * be cloned (functions, symbols, …). Calls with a transfer list are not probed: cloning
+ * them here would detach their buffers.
+ */
+function uncloneableArguments(tasks: readonly PoolTask[]): Map<PoolTask, TypeError> {
+  const culprits = new Map<PoolTask, TypeError>();
+  for (const task of tasks) {
+    if (task.transfer) continue;
+    try {
+      structuredClone(task.args);
+    } catch (cloneError) {
+      culprits.set(
+        task,
+        new TypeError(
+          `an argument of this task cannot be sent to a worker (structured clone failed: ${(cloneError as Error)?.message ?? String(cloneError)}); pass plain data: no functions, symbols or class instances with methods`,
+          { cause: cloneError },
+        ),
+      );
+    }
+  }
+  return culprits;
+}
+
+/** How long a call is expected to take on its worker, in ms (for prefetching). */
+export function expectedMs(pool: Pool, task: PoolTask): number {
+  if (task.stream !== undefined) return STREAM_MS;
+  const def = task.def;
+  if (def.id !== pool.lastMeasured && !pool.measured.has(def.id)) return TARGET_AHEAD_MS;
+  return task.chunk ? def.avgMs * task.args.length : def.avgMs;
+}

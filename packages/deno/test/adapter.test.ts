@@ -1,5 +1,5 @@
-import { adapter } from "../src/index.js";
-import { testAdapter } from "../../node/test/conformance/suite.js";
+import { adapter } from "@concurrent/deno";
+import { testAdapter } from "@concurrent/conformance/adapter";
 
 testAdapter({
   adapter,

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import os from "node:os";
 import { AsyncPoolExecutor, BrokenExecutorError, CancelledError, TimeoutError } from "@concurrent/futures";
-import { executorSuite } from "./executor-suite.js";
+import { executorSuite } from "@concurrent/conformance/executor";
 
 executorSuite("AsyncPoolExecutor", (options) => new AsyncPoolExecutor(options), {
   defaultMaxWorkers: Math.min(32, os.availableParallelism() + 4),

@@ -1,6 +1,6 @@
 // Time limits and cancellation that tasks can see (issue 16, SPEC "Time limits and
 // cancellation that tasks can see"): what only one executor can show. The sentences both
-// local executors share are in executor-suite.ts.
+// local executors share are in the executor suite (@concurrent/conformance/executor).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncPoolExecutor, WorkerExitedError, WorkerPoolExecutor, adapter, currentSignal, taskModule, type PoolAdapter } from "@concurrent/futures";

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BrokenExecutorError, WorkerPoolExecutor, taskModule, type WorkerPoolOptions } from "@concurrent/futures";
-import { executorSuite } from "./executor-suite.js";
+import { executorSuite } from "@concurrent/conformance/executor";
 import { currentRuntime, sleep, until } from "@concurrent/testkit/helpers";
 import { errorOf, outcomes } from "./helpers/pool.js";
 

@@ -1,5 +1,5 @@
-import { adapter } from "../src/index.js";
-import { testAdapter } from "./conformance/suite.js";
+import { adapter } from "@concurrent/node";
+import { testAdapter } from "@concurrent/conformance/adapter";
 
 testAdapter({
   adapter,

@@ -1,7 +1,8 @@
 // The adapter conformance suite, written once and run by each adapter package on its own
-// runtime (like unstorage's testDriver). It lives here in @concurrent/node's tests; the Bun
-// and Deno packages compile it into their own test builds (their test/tsconfig.json
-// includes this folder), so one copy of every case runs on all three runtimes.
+// runtime (like unstorage's testDriver): @concurrent/node, @concurrent/bun and
+// @concurrent/deno each call testAdapter() from their tests, with their own fixture worker
+// (runFixture from ./fixture.js on the adapter's port) and child script (runChild from
+// ./child.js with the adapter).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";

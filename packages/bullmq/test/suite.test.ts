@@ -39,10 +39,11 @@ function make(options: SuiteExecutorOptions = {}): QueueExecutor {
 
 executorSuite("QueueExecutor", make, {
   sharedMemory: false,
-  statsLimit: Infinity,
+  statsLimit: {
+    value: Infinity,
+    reason: "a producer caps nothing in flight (its QueueWorkers' concurrency does), so its current in-flight limit is Infinity, which JSON cannot carry",
+  },
   noMaxWorkersOption: "QueueExecutor has no maxWorkers: how many calls run at once is set on its QueueWorkers (maxWorkers, concurrency)",
-  noStopOfRunningCalls:
-    "a job a QueueWorker holds runs to its end: nothing tells the worker to stop it (the future rejects at once and the result is dropped)",
 });
 
 test("cleanup: every worker closed, this file's redis-server stops", async () => {

@@ -344,8 +344,12 @@ export class MapIterator<T, R> implements AsyncIterableIterator<R> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // Python's map cancels every call not yet started when the loop ends early.
-    for (let slot = this.#slots.shift(); slot !== undefined; slot = this.#slots.shift()) slot.cancel();
+    // Python's map cancels every call not yet started when the loop ends early, the last
+    // first (CPython's result_iterator reverses its list). Where each cancel is a round trip
+    // (a queue's jobs), a worker that frees up meanwhile then takes the call next in line,
+    // never one from the end whose removal has not landed yet.
+    const slots = this.#slots.drain();
+    for (let i = slots.length - 1; i >= 0; i--) slots[i]!.cancel();
     this.#values = undefined;
     this.#endSource();
     this.#wake();

@@ -34,7 +34,6 @@ import { currentSignal, setCurrentCall } from "../context.js";
 import { RunningCall } from "./call.js";
 import { capturedVariableError, compileFunction } from "../tasks.js";
 import { isThenable } from "../thenable.js";
-import { pump, sourceOf, taskName } from "../stream/produce.js";
 import { loadExport } from "./modules.js";
 import type { WorkerPort } from "./port.js";
 import { WorkerStream } from "./stream.js";
@@ -258,20 +257,9 @@ export function runWorker(port: WorkerPort): void {
   }
 
   async function runStream(fn: Fn, id: number, [args, highWaterMark, cells]: [unknown[], number, Int32Array?], seq: number): Promise<{ status: number; value: unknown }> {
-    const s = new WorkerStream(seq, highWaterMark, port, cells);
-    stream = s;
+    const s = (stream = new WorkerStream(seq, highWaterMark, port, cells));
     try {
-      let value = fn(...args);
-      if (isThenable(value)) value = await value;
-      const source = sourceOf(value, taskName(fn));
-      s.timed = !source.sync;
-      const end = await pump(source, s);
-      s.flush();
-      if (s.failure) return { status: S_ERROR, value: serializeError(s.failure) };
-      return end.closed ? { status: S_STREAM_CLOSED, value: undefined } : { status: S_OK, value: end.value };
-    } catch (error) {
-      s.flush();
-      return { status: S_ERROR, value: s.failure ? serializeError(s.failure) : fail(id, error) };
+      return await s.run(fn, args, (error) => fail(id, error));
     } finally {
       stream = undefined;
     }

@@ -1,7 +1,8 @@
 // The worker side of a stream (see OP_STREAM in protocol.ts): yielded values are gathered
 // into frames so that small values travel many to a message, and no value waits long.
-import { W_STREAM_VALUES } from "../protocol.js";
-import type { ProducerSink } from "../stream/produce.js";
+import { S_ERROR, S_OK, S_STREAM_CLOSED, W_STREAM_VALUES, serializeError } from "../protocol.js";
+import { pump, sourceOf, taskName, type ProducerSink } from "../stream/produce.js";
+import { isThenable } from "../thenable.js";
 import { CREDIT_CLOSED, CREDIT_STATE, CREDIT_TAKEN, PRODUCER_BLOCKED, PRODUCER_PARKED, PRODUCER_RUNNING } from "../stream/shared-credit.js";
 import type { WorkerPort } from "./port.js";
 
@@ -64,6 +65,26 @@ export class WorkerStream implements ProducerSink {
     readonly cells?: Int32Array,
   ) {
     this.credit = highWaterMark;
+  }
+
+  /**
+   * Run the stream task `fn(...args)` to its end here: its RESULTS entry (status and value).
+   * `fail` serializes an error the task threw.
+   */
+  async run(fn: (...args: unknown[]) => unknown, args: unknown[], fail: (error: unknown) => unknown): Promise<{ status: number; value: unknown }> {
+    try {
+      let value = fn(...args);
+      if (isThenable(value)) value = await value;
+      const source = sourceOf(value, taskName(fn));
+      this.timed = !source.sync;
+      const end = await pump(source, this);
+      this.flush();
+      if (this.failure) return { status: S_ERROR, value: serializeError(this.failure) };
+      return end.closed ? { status: S_STREAM_CLOSED, value: undefined } : { status: S_OK, value: end.value };
+    } catch (error) {
+      this.flush();
+      return { status: S_ERROR, value: this.failure ? serializeError(this.failure) : fail(error) };
+    }
   }
 
   emit(value: unknown): void {

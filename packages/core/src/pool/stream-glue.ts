@@ -1,6 +1,7 @@
 // streamWith on a worker pool: a stream is one call (an OP_STREAM record) that holds its
 // worker until it ends. This file joins the consumer's side (StreamBuffer, stream/buffer.ts)
-// to that worker: credit and close go out as messages, frames come in as the worker yields.
+// to that worker: credit goes through shared cells (stream/shared-credit.ts; a message only
+// wakes a producer that parked), close as a message, frames come in as the worker yields.
 import { CancelledError } from "../errors.js";
 import type { Task } from "../executor.js";
 import { H_STREAM_CLOSE, H_STREAM_CREDIT } from "../protocol.js";

@@ -105,20 +105,36 @@ export const CALL_WIDTH = 3;
 /** Entries per result record in RESULTS: `status, value, runMs`. */
 export const RESULT_WIDTH = 3;
 
-/** Host: append the definition of function `id` (by source, or as a module export) to a BATCH. */
-export function encodeDefine(batch: unknown[], id: number, source: string | undefined, url: string | undefined, name: string | undefined): void {
-  if (source !== undefined) batch.push(OP_FUNCTION, id, source);
-  else batch.push(OP_MODULE, id, url, name);
+// The host writes a BATCH by index into an array it reuses (no growing by copies): each
+// encoder writes its record at `at` and returns where the next one goes; the host then sets
+// the array's length to that.
+
+/** Host: write the definition of function `id` (by source, or as a module export) into a BATCH. */
+export function encodeDefine(batch: unknown[], at: number, id: number, source: string | undefined, url: string | undefined, name: string | undefined): number {
+  if (source !== undefined) {
+    batch[at] = OP_FUNCTION;
+    batch[at + 1] = id;
+    batch[at + 2] = source;
+    return at + 3;
+  }
+  batch[at] = OP_MODULE;
+  batch[at + 1] = id;
+  batch[at + 2] = url;
+  batch[at + 3] = name;
+  return at + 4;
 }
 
-/** Host: append a call record to a BATCH: OP_CALL with its arguments, OP_CHUNK with its items. */
-export function encodeCall(batch: unknown[], op: typeof OP_CALL | typeof OP_CHUNK, id: number, payload: unknown[]): void {
-  batch.push(op, id, payload);
+/** Host: write a call record into a BATCH: OP_CALL with its arguments, OP_CHUNK with its items. */
+export function encodeCall(batch: unknown[], at: number, op: typeof OP_CALL | typeof OP_CHUNK, id: number, payload: unknown[]): number {
+  batch[at] = op;
+  batch[at + 1] = id;
+  batch[at + 2] = payload;
+  return at + CALL_WIDTH;
 }
 
-/** Host: append a stream call record to a BATCH (`cells`: its shared credit cells). */
-export function encodeStreamCall(batch: unknown[], id: number, args: unknown[], highWaterMark: number, cells: Int32Array | undefined): void {
-  batch.push(OP_STREAM, id, [args, highWaterMark, cells]);
+/** Host: write a stream call record into a BATCH (`cells`: its shared credit cells). */
+export function encodeStreamCall(batch: unknown[], at: number, id: number, args: unknown[], highWaterMark: number, cells: Int32Array | undefined): number {
+  return encodeCall(batch, at, OP_STREAM as typeof OP_CALL, id, [args, highWaterMark, cells]);
 }
 
 /** Worker: the arguments, high-water mark and shared credit cells of an OP_STREAM record's payload. */

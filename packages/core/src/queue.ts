@@ -38,6 +38,18 @@ export class Queue<T> {
     return this.#size === 0 ? undefined : this.#items[this.#head];
   }
 
+  /** Remove and return the `n` newest items, oldest first. */
+  takeLast(n: number): T[] {
+    const out = new Array<T>(n);
+    for (let i = n - 1; i >= 0; i--) {
+      this.#size--;
+      const index = (this.#head + this.#size) & (this.#items.length - 1);
+      out[i] = this.#items[index]!;
+      this.#items[index] = undefined;
+    }
+    return out;
+  }
+
   /** Every item, oldest first, left in place. */
   toArray(): T[] {
     const out: T[] = [];

@@ -91,13 +91,20 @@ export function flush(pool: Pool): void {
   if (pool.closed) pool.checkDone();
 }
 
+// A send allocates no array per call: the BATCH is written into the pool's one batch array
+// (kept packed: written in order from the start, cleared after each post so it holds no
+// argument), and the calls go straight onto the worker's in-flight list, taken back from
+// it if the post fails.
 function send(pool: Pool, w: PoolWorker, room: number): void {
-  const batch: unknown[] = [H_BATCH];
-  const tasks: PoolTask[] = [];
+  const batch = pool.batch;
+  batch[0] = H_BATCH;
+  let at = 1;
+  let count = 0;
   let transfer: TransferItem[] | undefined;
+  let timed: PoolTask[] | undefined;
   // An idle worker always gets one call; after that, calls while the work queued on the
   // worker is expected to take less than TARGET_AHEAD_MS.
-  while (tasks.length < room && (w.aheadMs < TARGET_AHEAD_MS || (tasks.length === 0 && w.load === 0))) {
+  while (count < room && (w.aheadMs < TARGET_AHEAD_MS || (count === 0 && w.load === 0))) {
     const task = pool.queue.shift();
     if (task === undefined) break;
     if (task.done()) {
@@ -106,41 +113,45 @@ function send(pool: Pool, w: PoolWorker, room: number): void {
       continue;
     }
     if (task.state === "pending") task.setRunningOrNotifyCancel();
-    appendCall(batch, w, task);
+    at = appendCall(batch, at, w, task);
     w.aheadMs += expectedMs(pool, task);
     if (task.transfer) (transfer ??= []).push(...task.transfer);
-    tasks.push(task);
+    if (task.limits !== undefined) (timed ??= []).push(task);
+    task.worker = w;
+    task.seq = w.sent + count++;
+    w.inFlight.push(task);
   }
-  if (tasks.length === 0) return;
+  if (count === 0) return;
+  batch.length = at;
   try {
     w.handle.post(batch, transfer);
   } catch (error) {
+    batch.fill(undefined, 1);
+    const tasks = w.inFlight.takeLast(count);
+    for (const task of tasks) task.worker = undefined;
     postFailed(pool, w, tasks, error);
     return;
   }
-  for (const task of tasks) {
-    task.worker = w;
-    task.seq = w.sent++;
-    w.inFlight.push(task);
-    if (task.limits !== undefined) pool.armRunTimeout(task);
-  }
-  pool.inFlight += tasks.length;
+  batch.fill(undefined, 1);
+  w.sent += count;
+  if (timed !== undefined) for (const task of timed) pool.armRunTimeout(task);
+  pool.inFlight += count;
   w.idleSince = -1;
   w.ref();
 }
 
-/** One call's record, preceded by its function's definition the first time `w` sees it. */
-function appendCall(batch: unknown[], w: PoolWorker, task: PoolTask): void {
+/** Write one call's record, preceded by its function's definition the first time `w` sees it. */
+function appendCall(batch: unknown[], at: number, w: PoolWorker, task: PoolTask): number {
   const def = task.def;
   if (def.id !== w.lastDefined) {
     if (!w.defined.has(def.id)) {
-      encodeDefine(batch, def.id, def.source, def.url, def.name);
+      at = encodeDefine(batch, at, def.id, def.source, def.url, def.name);
       w.defined.add(def.id);
     }
     w.lastDefined = def.id;
   }
-  if (task.stream !== undefined) encodeStreamCall(batch, def.id, task.args, task.stream.highWaterMark, task.stream.control.cells);
-  else encodeCall(batch, task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+  if (task.stream !== undefined) return encodeStreamCall(batch, at, def.id, task.args, task.stream.highWaterMark, task.stream.control.cells);
+  return encodeCall(batch, at, task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
 }
 
 // The batch could not be cloned: find the calls whose arguments cannot cross, fail only

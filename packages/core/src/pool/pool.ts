@@ -59,6 +59,8 @@ export class Pool {
   /** A flush is queued as a microtask. */
   scheduled = false;
   readonly flushNow = (): void => flush(this);
+  /** The array every BATCH is written into (see dispatch.ts send). */
+  readonly batch: unknown[] = [];
 
   // ---- idle workers ----------------------------------------------------------------------
   idleSweep: ReturnType<typeof setTimeout> | undefined = undefined;

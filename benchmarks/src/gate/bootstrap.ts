@@ -5,6 +5,7 @@
  * change, and a percentile bootstrap of that median (resampling the rounds) its confidence
  * interval.
  */
+import { mulberry32 } from "@concurrent/testkit/random";
 
 /** The median; NaN for no values. */
 export function median(values: readonly number[]): number {
@@ -14,24 +15,13 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** A small deterministic PRNG (mulberry32), so a report is reproducible from its samples. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `[low, high]`: the central `confidence` interval of the median of `values`, by bootstrap. */
 export function bootstrapMedianCI(values: readonly number[], options: { confidence?: number; iterations?: number; seed?: number } = {}): [number, number] {
   const n = values.length;
   if (n === 0) return [NaN, NaN];
   const { confidence = 0.95, iterations = 4000, seed = 1 } = options;
-  const next = random(seed);
+  // Seeded, so a report is reproducible from its samples.
+  const next = mulberry32(seed);
   const medians = new Float64Array(iterations);
   const sample = new Array<number>(n);
   for (let i = 0; i < iterations; i++) {

@@ -13,6 +13,7 @@
 // Like AsyncPoolExecutor, an adaptive pool runs a 50 ms watchdog while calls are in flight.
 import { KeyedQueue } from "../dist/keys/index.js";
 import { createLimit, type ConcurrencyLimit } from "../dist/sizing/index.js";
+import { EventHeap, mulberry32 } from "./sim-events.js";
 
 export interface Downstream {
   capacity: number | ((now: number) => number);
@@ -48,17 +49,6 @@ export interface TwoResult {
   trace: Array<[number, number, number]>;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A call: which downstream, and (for the keyed queue) its key state and done(). */
 class Call {
   key: unknown = undefined;
@@ -72,45 +62,6 @@ class Call {
 
 /** kind 0: the client hears an answer; kind 1: the watchdog; 2: a hiccup; 3: the trace. */
 type SimEvent = { t: number; seq: number; kind: 0 | 1 | 2 | 3; call: Call | undefined; due?: number };
-
-class Heap {
-  private items: SimEvent[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  private less(x: SimEvent, y: SimEvent): boolean {
-    return x.t < y.t || (x.t === y.t && x.seq < y.seq);
-  }
-  push(e: SimEvent): void {
-    const a = this.items;
-    a.push(e);
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (!this.less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): SimEvent {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
 
 /** A pool as the simulation drives it: queue a call, take the next to start, hear one finish. */
 interface SimPool {
@@ -202,7 +153,7 @@ export function simulateTwo(o: TwoOptions): TwoResult {
         : o.mode.kind === "fixed"
           ? fifoPool([o.mode.limit], () => 0)
           : fifoPool([createLimit(), o.mode.fixedB ?? createLimit()], (d) => d);
-  const events = new Heap();
+  const events = new EventHeap<SimEvent>();
   const serverInFlight = [0, 0];
   const answers: [number[], number[]] = [[], []];
   let seq = 0;

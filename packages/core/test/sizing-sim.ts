@@ -10,6 +10,8 @@
 // Like AsyncPoolExecutor, the pool runs a watchdog while calls are in flight: every
 // `watchdog` ms it tells the limiter how long it has heard nothing (onStall).
 
+import { EventHeap, mulberry32 } from "./sim-events.js";
+
 /** What the simulated pool drives: a ConcurrencyLimit, or a fixed number. */
 export interface Limiter {
   readonly limit: number;
@@ -80,17 +82,6 @@ export function thrashing(n: number, c: number): number {
   return 1 + 4 * excess + 16 * excess * excess;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** kind 0: the client hears the call finish (or time out); kind 1: the downstream lets it go; kind 2: the watchdog. */
 interface SimEvent {
   t: number;
@@ -99,47 +90,6 @@ interface SimEvent {
   start: number;
   inFlight: number;
   dropped: boolean;
-}
-
-class Heap {
-  private items: SimEvent[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  private less(a: SimEvent, b: SimEvent): boolean {
-    return a.t < b.t || (a.t === b.t && a.seq < b.seq);
-  }
-  push(e: SimEvent): void {
-    const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): SimEvent {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 export function simulate(limiter: Limiter, o: SimOptions): SimResult {
@@ -153,7 +103,7 @@ export function simulate(limiter: Limiter, o: SimOptions): SimResult {
   const errorRate = o.errorRate === undefined ? () => 0 : typeof o.errorRate === "number" ? () => o.errorRate as number : o.errorRate;
   const random = mulberry32(o.seed ?? 1);
   const slowdown = o.slowdown ?? queueing;
-  const events = new Heap();
+  const events = new EventHeap<SimEvent>();
   const changes: Array<{ t: number; limit: number }> = [{ t: 0, limit: limiter.limit }];
   const okTimes: number[] = [];
   let seq = 0;

@@ -1,5 +1,5 @@
 import { met, targetValue, type Figure } from "./figures.js";
-import type { BenchResultFile } from "./schema.js";
+import type { BenchResultFile, StoredFigure } from "./schema.js";
 import { TARGETS, TOLERANCES } from "./targets.js";
 
 /**
@@ -7,19 +7,11 @@ import { TARGETS, TOLERANCES } from "./targets.js";
  * reference, the ratio, the target and whether it is met. The benchmark CLI prints it at the
  * end of a run (`summaryTable`) and the dashboard shows it first; both build rows here.
  */
-export interface ScoreRow {
+export interface ScoreRow extends StoredFigure {
   runtime: string;
   suite: string;
-  name: string;
-  label: string;
-  /** NaN when the run did not store it (a file written before `figures` existed). */
-  ours: number;
-  reference: number;
-  unit: string;
-  /** NaN when the figure was not measured in the run. */
-  ratio: number;
-  better: "higher" | "lower";
-  target?: number;
+  // From StoredFigure; here `ours`/`reference` are NaN when the run did not store them (a
+  // file written before `figures` existed), `ratio` NaN when the figure was not measured.
   /** `undefined`: no target, or not measured. */
   met?: boolean;
   /** The CI gate checks this figure (it is in TOLERANCES). */

@@ -3,22 +3,11 @@
 // travelling in frames rather than one message each.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adapter, WorkerExitedError, WorkerPoolExecutor, taskModule, type PoolAdapter, type WorkerPoolOptions } from "@concurrent/futures";
-import { errorOf } from "./helpers/pool.js";
+import { adapter, WorkerExitedError, WorkerPoolExecutor, type PoolAdapter } from "@concurrent/futures";
+import { errorOf, tasks, withPool } from "./helpers/pool.js";
 import { currentRuntime } from "@concurrent/testkit/helpers";
 
 const runtime = currentRuntime();
-
-const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
-
-async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPoolExecutor) => Promise<void>): Promise<void> {
-  const pool = new WorkerPoolExecutor(options);
-  try {
-    await body(pool);
-  } finally {
-    await pool.terminateWorkers();
-  }
-}
 
 async function all<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

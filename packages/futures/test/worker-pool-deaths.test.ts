@@ -3,22 +3,11 @@
 // Also: stopping a running task with an AbortSignal or a per-task timeout.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, taskModule, type Future, type WorkerPoolOptions } from "@concurrent/futures";
-import { errorOf, flags, outcomes } from "./helpers/pool.js";
+import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, type Future, type WorkerPoolOptions } from "@concurrent/futures";
+import { errorOf, flags, outcomes, tasks, withPool } from "./helpers/pool.js";
 import { currentRuntime } from "@concurrent/testkit/helpers";
 
 const runtime = currentRuntime();
-
-const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
-
-async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPoolExecutor) => Promise<void>): Promise<void> {
-  const pool = new WorkerPoolExecutor(options);
-  try {
-    await body(pool);
-  } finally {
-    await pool.terminateWorkers();
-  }
-}
 
 function assertWorkerExited(error: unknown): void {
   assert.ok(error instanceof WorkerExitedError, `expected WorkerExitedError, got ${String(error)}`);

@@ -3,27 +3,14 @@
 // idle shrinking and map. Crashes and aborts are in worker-pool-deaths.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BrokenExecutorError, WorkerPoolExecutor, taskModule, type WorkerPoolOptions } from "@concurrent/futures";
+import { BrokenExecutorError, WorkerPoolExecutor } from "@concurrent/futures";
 import { executorSuite } from "@concurrent/conformance/executor";
 import { currentRuntime, sleep, until } from "@concurrent/testkit/helpers";
-import { errorOf, outcomes } from "./helpers/pool.js";
+import { errorOf, outcomes, tasks, tasksUrl, withPool } from "./helpers/pool.js";
 
 const runtime = currentRuntime();
 
-const tasksUrl = new URL("./fixtures/tasks.js", import.meta.url);
-const tasks = taskModule<typeof import("./fixtures/tasks.js")>(tasksUrl);
-
 executorSuite("WorkerPoolExecutor", (o) => new WorkerPoolExecutor({ maxWorkers: 2, ...o }), {});
-
-async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPoolExecutor) => Promise<void>): Promise<void> {
-  const pool = new WorkerPoolExecutor(options);
-  try {
-    await body(pool);
-  } finally {
-    // terminateWorkers, not shutdown: a failed assertion may leave a task running forever.
-    await pool.terminateWorkers();
-  }
-}
 
 test(`worker pool (${runtime}): a self-contained function runs in a worker, by source`, () =>
   withPool({ maxWorkers: 2 }, async (pool) => {

@@ -1,7 +1,22 @@
-// Small helpers for worker-pool tests: shared-memory flags, settling futures (sleep and
-// until: @concurrent/testkit/helpers).
-import type { Future } from "@concurrent/futures";
+// Small helpers for worker-pool tests: the module tasks and a pool that always goes away,
+// shared-memory flags, settling futures (sleep and until: @concurrent/testkit/helpers).
+import { WorkerPoolExecutor, taskModule, type Future, type WorkerPoolOptions } from "@concurrent/futures";
 import { until } from "@concurrent/testkit/helpers";
+
+/** The module tasks of test/fixtures/tasks.ts, by URL. */
+export const tasksUrl = new URL("../fixtures/tasks.js", import.meta.url);
+export const tasks = taskModule<typeof import("../fixtures/tasks.js")>(tasksUrl);
+
+/** Run `body` with a fresh pool, then terminate its workers whatever happened. */
+export async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPoolExecutor) => Promise<void>): Promise<void> {
+  const pool = new WorkerPoolExecutor(options);
+  try {
+    await body(pool);
+  } finally {
+    // terminateWorkers, not shutdown: a failed assertion may leave a task running forever.
+    await pool.terminateWorkers();
+  }
+}
 
 /** A shared flag a task raises (`Atomics.store(new Int32Array(sab), i, 1)`) so the host knows it started. */
 export function flags(n = 8): { sab: SharedArrayBuffer; get(i: number): number; started(i?: number): Promise<void> } {

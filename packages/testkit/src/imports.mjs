@@ -65,13 +65,13 @@ function strip(text, strings) {
   return out;
 }
 
-/** Every import and re-export of `text`: { specifier, typeOnly, line }. */
+/** Every import, re-export, dynamic import() and require() of `text`: { specifier, typeOnly, line }. */
 export function importsOf(text) {
   const code = strip(text, false);
   const found = [];
   const patterns = [
     /(?:^|;)[ \t]*(import|export)\s+(type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"']+)["']/gm,
-    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g,
   ];
   for (const match of code.matchAll(patterns[0])) {
     const clause = match[0];

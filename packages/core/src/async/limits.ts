@@ -49,8 +49,9 @@ export class AsyncLimits {
     this.#watched = plan.watched;
   }
 
-  /** A call takes its slot now: sets its startedAt and inFlightAtStart. */
-  start(task: AsyncTask<unknown>): void {
+  /** A call takes its slot now: sets its startedAt and inFlightAtStart; returns how long it waited. */
+  start(task: AsyncTask<unknown>): number {
+    const submittedAt = task.startedAt;
     task.inFlightAtStart = ++this.inFlight;
     task.startedAt = performance.now();
     if (this.#keys !== undefined) task.inFlightAtStart = this.#keys.start(task, task.startedAt, task.inFlightAtStart);
@@ -58,6 +59,7 @@ export class AsyncLimits {
       this.#lastProgress = task.startedAt;
       this.#arm(task.startedAt);
     }
+    return task.startedAt - submittedAt;
   }
 
   /** A call's function returned (or its promise settled) at `now`: its slot is free. */

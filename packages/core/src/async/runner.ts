@@ -109,8 +109,7 @@ export class AsyncRunner {
   }
 
   #start(task: AsyncTask<unknown>): void {
-    this.#limits.start(task);
-    this.#counts.waitTime.record(task.startedAt - task.submittedAt);
+    this.#counts.waitTime.record(this.#limits.start(task));
     if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
     // The call is current for currentSignal(): through the adapter's async context when one
     // is registered (it follows the call's awaits), and around its synchronous part always.

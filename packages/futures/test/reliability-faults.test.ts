@@ -63,7 +63,9 @@ test(`faults (${runtime}): aborts of running calls many times in a row, then nor
     for (let i = 0; i < ABORTS; i++) {
       const controller = new AbortController();
       const flag = new SharedArrayBuffer(4);
-      const f = pool.submitWith({ signal: controller.signal }, tasks.spin, flag);
+      // spin ignores its signal: a short grace, so each round is the terminate-and-replace
+      // path, not a second of waiting (grace itself is tested in cancellation.test.ts).
+      const f = pool.submitWith({ signal: controller.signal, grace: 20 }, tasks.spin, flag);
       while (Atomics.load(new Int32Array(flag), 0) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
       controller.abort(i);
       assert.equal(await errorOf(f), i);

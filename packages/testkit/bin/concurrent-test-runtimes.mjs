@@ -7,6 +7,9 @@
 //
 // Usage: concurrent-test-runtimes [--only node,node24,bun,deno] [files...]  (names as in src/runtimes.mjs)
 // CONCURRENT_TEST_TIMEOUT=<ms> raises the per-test timeout (default 120000).
+// CONCURRENT_TEST_JOBS=<n> runs that many runtimes at once (default 2: most of a run is tests
+// waiting on timers and worker starts, so two runtimes share two cores well). Each runtime's
+// lines are prefixed with its name; its summary is printed when it ends.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -101,11 +104,21 @@ function run(rt) {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    const tee = (stream, sink) =>
+    // Lines go out whole, prefixed with the runtime's name, so two runtimes' output can share
+    // the terminal and still be read.
+    const tee = (stream, sink) => {
+      let partial = "";
       stream.on("data", (d) => {
-        out += d;
-        sink.write(d);
+        const text = String(d);
+        out += text;
+        const lines = (partial + text).split("\n");
+        partial = lines.pop();
+        if (lines.length) sink.write(lines.map((line) => `[${rt.name}] ${line}\n`).join(""));
       });
+      stream.on("end", () => {
+        if (partial) sink.write(`[${rt.name}] ${partial}\n`);
+      });
+    };
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on("close", (code, signal) => {
@@ -126,7 +139,8 @@ function run(rt) {
   });
 }
 
-let failed = 0;
+const jobs = Math.max(1, Number(process.env.CONCURRENT_TEST_JOBS) || 2);
+const queue = [];
 for (const rt of runtimes()) {
   if (only && !only.includes(rt.name)) continue;
   if (!rt.bin) {
@@ -134,10 +148,20 @@ for (const rt of runtimes()) {
     writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify({ runtime: rt.name, unavailable: rt.why ?? "not found" }));
     continue;
   }
-  console.log(`\n===== ${rt.name}: ${testFiles.length} test files =====`);
-  const result = await run(rt);
-  writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify(result));
-  console.log(`===== ${rt.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s) =====`);
-  failed += result.failed;
+  queue.push(rt);
 }
+// Deno's runs are usually the longest: started first, the other lane takes the rest meanwhile.
+queue.sort((a, b) => (b.runtime === "deno") - (a.runtime === "deno"));
+
+let failed = 0;
+async function lane() {
+  for (let rt = queue.shift(); rt; rt = queue.shift()) {
+    console.log(`\n===== ${rt.name}: ${testFiles.length} test files =====`);
+    const result = await run(rt);
+    writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify(result));
+    console.log(`===== ${rt.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s) =====`);
+    failed += result.failed;
+  }
+}
+await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
 process.exit(failed > 0 ? 1 : 0);

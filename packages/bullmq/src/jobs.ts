@@ -245,7 +245,11 @@ export class JobTable {
   }
 
   cancelAll(): void {
-    for (const entry of [...this.#jobs.values()]) entry.future.cancel();
+    // Last submitted first (as map's early exit does, and CPython): a worker that frees up
+    // while the removals travel takes the next job in line, never one whose removal is still
+    // on its way — so a job is not run after its cancel() said true.
+    const entries = [...this.#jobs.values()];
+    for (let i = entries.length - 1; i >= 0; i--) entries[i]!.future.cancel();
   }
 
   /** Resolves once every job has settled and every removal has been answered; stops the sweep. */

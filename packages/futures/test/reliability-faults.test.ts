@@ -13,11 +13,12 @@ const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtur
 
 // Each crash costs a worker start: Bun starts one in a few ms, a Node worker_thread costs
 // tens of ms of CPU (about 90 ms per crash on a loaded 2-CPU CI box), a Deno one about 50.
-// CI runs 200 on Bun and 100 on Node and Deno to keep this suite near a minute per runtime;
+// CI runs 200 on Bun and 60 on Node and Deno to keep this file near 20 s per runtime;
 // FAULT_CRASHES=1000 (a multiple of 20) runs a soak.
-const CRASHES = Number(process.env["FAULT_CRASHES"] ?? (runtime === "bun" ? 200 : 100));
-// Terminating a worker that spins in a loop takes Deno several hundred ms, so fewer there.
-const ABORTS = runtime === "deno" ? 5 : 20;
+const CRASHES = Number(process.env["FAULT_CRASHES"] ?? (runtime === "bun" ? 200 : 60));
+// Each abort replaces a worker (hundreds of ms on a loaded Node 20); terminating a worker that
+// spins in a loop takes Deno several hundred ms more, so fewer there. FAULT_ABORTS raises it.
+const ABORTS = Number(process.env["FAULT_ABORTS"] ?? (runtime === "deno" ? 5 : 10));
 
 test(`faults (${runtime}): ${CRASHES} crashes of mixed kinds in a row, then normal work completes`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 4 });

@@ -108,8 +108,9 @@ function run(rt) {
     // the terminal and still be read.
     const tee = (stream, sink) => {
       let partial = "";
-      stream.on("data", (d) => {
-        const text = String(d);
+      // Decoded as a stream, so a character split between two chunks ("ℹ", "✔") stays whole.
+      stream.setEncoding("utf8");
+      stream.on("data", (text) => {
         out += text;
         const lines = (partial + text).split("\n");
         partial = lines.pop();

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { isModuleTask, taskModule } from "@concurrent/core";
-import { capturedVariableError, compileFunction, functionSource } from "@concurrent/core/kit";
+import { capturedVariableError, compileFunction, functionSource, taskDef } from "@concurrent/core/kit";
 
 /** Compile source text in the global scope, as a worker does. */
 const revive = compileFunction;
@@ -174,4 +174,20 @@ test("tasks: compileFunction sees globals and its arguments, never the scope the
 test("tasks: compileFunction rejects source that is not a function, or does not parse", () => {
   assert.throws(() => compileFunction("42"), TypeError);
   assert.throws(() => compileFunction("(n) => {"), SyntaxError);
+});
+
+test("tasks: an inline function made anew at every call is defined once (by its source), not once per call", () => {
+  // `pool.submit((x) => x * x, i)` in a loop passes a new function object each time: the
+  // pool must send and compile it once (a definition per call cost a compile per call in
+  // the worker and kept every copy there).
+  const defs = Array.from({ length: 3 }, () => taskDef((x: number) => x * x));
+  assert.notEqual(defs[0], undefined);
+  assert.equal(defs[1], defs[0]);
+  assert.equal(defs[2], defs[0]);
+  // Another source, or the same source under another name, is another task.
+  assert.notEqual(taskDef((x: number) => x * x * x).id, defs[0]!.id);
+  const named = (x: number) => x * x;
+  assert.notEqual(taskDef(named).id, defs[0]!.id);
+  assert.equal(taskDef(named).id, taskDef(named).id);
+  assert.match(taskDef(named).source!, /task:named/);
 });

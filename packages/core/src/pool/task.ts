@@ -18,14 +18,25 @@ export interface TaskDef {
 let nextId = 0;
 const byFunction = new WeakMap<object, TaskDef>();
 const byModuleExport = new Map<string, TaskDef>();
+// A function written inline (`pool.submit((x) => x * x, i)` in a loop) is a new object at
+// every call, with the same source: keyed by its name and source text, it is sent and
+// compiled once, not once per call (and a worker does not keep one compiled copy per call).
+const bySource = new Map<string, TaskDef>();
 
 /** The definition of a task, made once per function (or module export) and reused. */
 export function taskDef(task: Task<never, unknown>): TaskDef {
   if (typeof task === "function") {
     let def = byFunction.get(task);
     if (def === undefined) {
-      def = { id: nextId++, source: functionSource(task), url: undefined, name: undefined, avgMs: -1 };
-      byFunction.set(task, def);
+      const key = `${task.name}\n${Function.prototype.toString.call(task)}`;
+      def = bySource.get(key);
+      if (def === undefined) {
+        def = { id: nextId++, source: functionSource(task), url: undefined, name: undefined, avgMs: -1 };
+        bySource.set(key, def);
+        byFunction.set(task, def);
+      }
+      // (a new object with a known source is most likely an inline function that will not
+      // be seen again: not worth a WeakMap entry)
     }
     return def;
   }

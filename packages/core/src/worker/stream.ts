@@ -12,7 +12,9 @@ import type { WorkerPort } from "./port.js";
 const FLUSH_MS = 1;
 // ... when it holds about this many bytes (a large value is not held back), ...
 const FRAME_BYTES = 64 * 1024;
-// ... or this many values; and always before the producer pauses for credit or ends.
+// ... or this many values; and always before the producer pauses for credit or ends. The
+// stream's first value leaves at once, in a frame of its own: the consumer holds it one
+// message after the task yields it, whatever comes next.
 const FRAME_VALUES = 4096;
 // Out of credit, the producer blocks this long at most for the consumer's next grant (see
 // stream/shared-credit.ts), then parks until a message says there is more.
@@ -97,7 +99,7 @@ export class WorkerStream implements ProducerSink {
     // sends each value as it comes (no value waits for the next one).
     const since = frame.length === 2 ? this.#lastEmit : this.#frameStart;
     this.#lastEmit = now;
-    if (this.#bytes >= FRAME_BYTES || frame.length > FRAME_VALUES || now - since >= FLUSH_MS) {
+    if (this.#emitted === 1 || this.#bytes >= FRAME_BYTES || frame.length > FRAME_VALUES || now - since >= FLUSH_MS) {
       this.flush();
     } else if (frame.length === 2) {
       this.#frameStart = now;

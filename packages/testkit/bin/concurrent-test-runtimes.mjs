@@ -10,11 +10,16 @@
 // CONCURRENT_TEST_JOBS=<n> runs that many runtimes at once (default 2: most of a run is tests
 // waiting on timers and worker starts, so two runtimes share two cores well). Each runtime's
 // lines are prefixed with its name; its summary is printed when it ends.
+// Under `concurrent-test` (the repo's `npm test`), CONCURRENT_TEST_SLOTS names the machine-wide
+// lanes every package shares instead (see ../src/slots.mjs); the package's "concurrentTest"
+// field in package.json gives its expected seconds per runtime (which runs go first) and
+// whether it must run alone ("exclusive").
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtimes } from "../src/runtimes.mjs";
+import { withSlot } from "../src/slots.mjs";
 
 const args = process.argv.slice(2);
 let only = process.env.CONCURRENT_TEST_ONLY?.split(",").filter(Boolean);
@@ -155,14 +160,27 @@ for (const rt of runtimes()) {
 queue.sort((a, b) => (b.runtime === "deno") - (a.runtime === "deno"));
 
 let failed = 0;
-async function lane() {
-  for (let rt = queue.shift(); rt; rt = queue.shift()) {
-    console.log(`\n===== ${rt.name}: ${testFiles.length} test files =====`);
-    const result = await run(rt);
-    writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify(result));
-    console.log(`===== ${rt.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s) =====`);
-    failed += result.failed;
-  }
+async function runOne(rt) {
+  console.log(`\n===== ${rt.name}: ${testFiles.length} test files =====`);
+  const result = await run(rt);
+  writeFileSync(join(resultsDir, `${rt.name}.json`), JSON.stringify(result));
+  console.log(`===== ${rt.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${result.seconds.toFixed(1)} s) =====`);
+  failed += result.failed;
 }
-await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
+const slotsDir = process.env.CONCURRENT_TEST_SLOTS;
+if (slotsDir) {
+  // Machine-wide lanes: every runtime waits for a slot on its own.
+  const pkg = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8"));
+  const plan = pkg.concurrentTest ?? {};
+  await Promise.all(
+    queue.map((rt) =>
+      withSlot(slotsDir, jobs, { weight: plan.seconds?.[rt.name] ?? 5, label: `${pkg.name}-${rt.name}`, exclusive: plan.exclusive === true }, () => runOne(rt)),
+    ),
+  );
+} else {
+  const lane = async () => {
+    for (let rt = queue.shift(); rt; rt = queue.shift()) await runOne(rt);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, lane));
+}
 process.exit(failed > 0 ? 1 : 0);

@@ -2,7 +2,8 @@
 // Runs the given command (the repo's `turbo run test`), then sums every package's
 // per-runtime results from .test-results/ into one closing line: "N passed, N failed".
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = process.cwd();
@@ -20,13 +21,17 @@ function packageDirs() {
 
 for (const dir of packageDirs()) rmSync(join(dir, ".test-results"), { recursive: true, force: true });
 
+// The packages' runs share CONCURRENT_TEST_JOBS (default 2) machine-wide lanes (see
+// ../src/slots.mjs), so the command may start every package's tests at once.
+const slots = mkdtempSync(join(tmpdir(), "concurrent-test-slots-"));
 const [cmd, ...argv] = process.argv.slice(2);
 const code = cmd
   ? await new Promise((resolve) => {
-      const child = spawn(cmd, argv, { stdio: "inherit", shell: process.platform === "win32" });
+      const child = spawn(cmd, argv, { stdio: "inherit", shell: process.platform === "win32", env: { ...process.env, CONCURRENT_TEST_SLOTS: slots } });
       child.on("close", (c) => resolve(c ?? 1));
     })
   : 0;
+rmSync(slots, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;

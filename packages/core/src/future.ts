@@ -26,14 +26,18 @@ function runCallback(fn: StoredCallback, future: Future<unknown>): void {
 let failedOf: (future: Future<unknown>) => boolean;
 let valueOf: (future: Future<unknown>) => unknown;
 
-// The resolving functions of the promise being constructed, handed from the executor to the
-// constructor without a closure per future.
+// The resolve function of the promise being constructed, handed from the executor to the
+// constructor without a closure per future. Its reject function is not kept (a future holds
+// one function, not two, while it is pending): a future rejects by resolving with a thenable
+// that rejects (one microtask later than a direct reject; callbacks run at once either way).
 let resolveOf: StoredCallback | undefined;
-let rejectOf: StoredCallback | undefined;
-const capture = (resolve: StoredCallback, reject: StoredCallback): void => {
+const capture = (resolve: StoredCallback): void => {
   resolveOf = resolve;
-  rejectOf = reject;
 };
+/** A thenable that rejects with `error`: resolving a promise with it rejects the promise. */
+function rejecting(error: unknown): PromiseLike<never> {
+  return { then: (_, reject) => (reject?.(error), undefined as never) };
+}
 const ignore = (): void => {};
 const nativeThen = Promise.prototype.then;
 
@@ -59,13 +63,11 @@ export class Future<T = unknown> extends Promise<T> {
   // One callback is the common case (an iterator or a waiting promise): keep it unboxed.
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
   #resolve: StoredCallback | undefined;
-  #reject: StoredCallback | undefined;
 
   constructor() {
     super(capture);
     this.#resolve = resolveOf;
-    this.#reject = rejectOf;
-    resolveOf = rejectOf = undefined;
+    resolveOf = undefined;
     // PromiseResolve (used by await and Promise.all) returns a promise as it is only if its
     // constructor is Promise itself; each class of future gets that once.
     if (this.constructor !== Promise) {
@@ -193,11 +195,10 @@ export class Future<T = unknown> extends Promise<T> {
 
   #settle(): void {
     const resolve = this.#resolve!;
-    const reject = this.#reject!;
-    this.#resolve = this.#reject = undefined;
+    this.#resolve = undefined;
     if (this.#state === "cancelled" || this.#failed) {
       nativeThen.call(this, undefined, ignore); // nobody awaiting it is not an unhandled rejection
-      reject(this.#failed ? this.#outcome : new CancelledError());
+      resolve(rejecting(this.#failed ? this.#outcome : new CancelledError()));
     } else resolve(this.#outcome);
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;

@@ -29,7 +29,9 @@ export function submitCall(pool: Pool, fn: Task<never, unknown>, args: unknown[]
     pool.lastFn = fn;
     pool.lastDef = def;
   }
-  const task = new PoolTask(def, args, chunk, transfer, performance.now());
+  // The first call of a turn reads the clock for all of them (a flush ends the turn).
+  const turn = pool.scheduled ? pool.turn : (pool.turn = { at: performance.now() });
+  const task = new PoolTask(def, args, chunk, transfer, turn);
   if (pool.broken) {
     task.setRunningOrNotifyCancel();
     task.setException(pool.broken);
@@ -48,6 +50,7 @@ export function submitCall(pool: Pool, fn: Task<never, unknown>, args: unknown[]
 export function schedule(pool: Pool): void {
   if (!pool.scheduled && pool.queue.size > 0) {
     pool.scheduled = true;
+    pool.turn = { at: performance.now() };
     queueMicrotask(pool.flushNow);
   }
 }

@@ -20,7 +20,7 @@ import type { PoolAdapter, SpawnOptions } from "./adapter.js";
 import { flush, schedule } from "./dispatch.js";
 import type { WorkerPoolOptions } from "./options.js";
 import type { PoolWorker } from "./pool-worker.js";
-import { taskDef, type PoolTask, type TaskDef } from "./task.js";
+import { taskDef, type PoolTask, type SubmitTurn, type TaskDef } from "./task.js";
 import { abort, armRunTimeout } from "./time-limits.js";
 import { breakPool } from "./worker-exit.js";
 import { onIdle, spawnWorker, stopWorker } from "./worker-lifecycle.js";
@@ -58,6 +58,11 @@ export class Pool {
   rotate = 0;
   /** A flush is queued as a microtask. */
   scheduled = false;
+  /**
+   * When the calls of this turn were submitted: one clock reading per turn (taken as it
+   * starts), shared by its calls, rather than a number boxed in every call.
+   */
+  turn: SubmitTurn = { at: 0 };
   readonly flushNow = (): void => flush(this);
   /** The array every BATCH is written into (see dispatch.ts send). */
   readonly batch: unknown[] = [];

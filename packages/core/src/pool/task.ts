@@ -58,6 +58,11 @@ export function taskDef(task: Task<never, unknown>): TaskDef {
   );
 }
 
+/** When the calls of one turn of the event loop were submitted (see Pool.turn). */
+export interface SubmitTurn {
+  readonly at: number;
+}
+
 /** What only some calls carry: kept apart so that a plain submit's future is smaller. */
 class TaskExtras {
   abortReason: unknown = undefined;
@@ -87,7 +92,8 @@ export class PoolTask<R = unknown> extends Future<R> {
     readonly args: unknown[],
     readonly chunk: boolean,
     transfer: readonly TransferItem[] | undefined,
-    readonly submittedAt: number,
+    /** When it was submitted (shared by the calls of its turn). */
+    readonly submitted: SubmitTurn,
   ) {
     super();
     if (transfer !== undefined) this.#more().transfer = transfer;

@@ -66,7 +66,7 @@ function onResults(pool: Pool, w: PoolWorker, message: unknown[]): void {
     busy += ms;
     w.aheadMs -= expectedMs(pool, task);
     pool.counts.runTime.record(ms);
-    pool.counts.waitTime.record(Math.max(0, now - task.submittedAt - ms));
+    pool.counts.waitTime.record(Math.max(0, now - task.submitted.at - ms));
     const def = task.def;
     const perItem = task.chunk ? ms / Math.max(1, task.args.length) : ms;
     def.avgMs = def.avgMs < 0 ? perItem : def.avgMs * 0.8 + perItem * 0.2;

@@ -18,6 +18,8 @@ export const OP_MODULE = 1;
 export const OP_CALL = 2;
 /** Record `OP_CHUNK, id, items`: call function `id` on each item, in order; one result for all. */
 export const OP_CHUNK = 3;
+/** Record `OP_CALL1, id, arg`: call function `id` with its one argument (no array to clone). */
+export const OP_CALL1 = 4;
 
 /**
  * Host → worker: `[ABORT, seq, reason]` — abort call number `seq` (counted from 0 in the
@@ -124,11 +126,15 @@ export function encodeDefine(batch: unknown[], at: number, id: number, source: s
   return at + 4;
 }
 
-/** Host: write a call record into a BATCH: OP_CALL with its arguments, OP_CHUNK with its items. */
+/**
+ * Host: write a call record into a BATCH: OP_CALL with its arguments (OP_CALL1 with the
+ * argument itself when there is one), OP_CHUNK with its items.
+ */
 export function encodeCall(batch: unknown[], at: number, op: typeof OP_CALL | typeof OP_CHUNK, id: number, payload: unknown[]): number {
-  batch[at] = op;
+  const one = op === OP_CALL && payload.length === 1;
+  batch[at] = one ? OP_CALL1 : op;
   batch[at + 1] = id;
-  batch[at + 2] = payload;
+  batch[at + 2] = one ? payload[0] : payload;
   return at + CALL_WIDTH;
 }
 
@@ -150,7 +156,7 @@ export function decodeStreamCall(payload: unknown): [args: unknown[], highWaterM
 export function decodeBatch(message: readonly unknown[], define: (op: number, id: number, a: unknown, b: unknown) => void, calls: unknown[]): void {
   for (let i = 1; i < message.length; ) {
     const op = message[i] as number;
-    if (op === OP_CALL || op === OP_CHUNK || op === OP_STREAM) {
+    if (op === OP_CALL1 || op === OP_CALL || op === OP_CHUNK || op === OP_STREAM) {
       calls.push(op, message[i + 1], message[i + 2]);
       i += CALL_WIDTH;
     } else if (op === OP_FUNCTION) {

@@ -17,6 +17,10 @@ export function callCases({ name, gate, using }: SuiteContext): void {
       assert.equal(await ex.submit(mul, 2, 21), 42);
       assert.equal(await ex.submit(sleepThen, 1, 7), 7, "async functions are awaited");
       assert.equal(await ex.submit(() => "no args"), "no args");
+      const given = (...xs: unknown[]) => [xs.length, ...xs];
+      assert.deepEqual(await ex.submit(given, [1, 2]), [1, [1, 2]], "one array argument stays one argument");
+      assert.deepEqual(await ex.submit(given, undefined), [1, undefined], "an undefined argument is still an argument");
+      assert.deepEqual(await ex.submit(given, "a", ["b"], 3), [3, "a", ["b"], 3]);
     }));
 
   test(`${name}: a task's error rejects its future with that error (name and message kept)`, () =>

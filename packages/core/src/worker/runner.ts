@@ -10,6 +10,7 @@ import {
   H_INIT,
   H_STREAM_CLOSE,
   H_STREAM_CREDIT,
+  OP_CALL1,
   OP_CHUNK,
   OP_FUNCTION,
   OP_STREAM,
@@ -214,7 +215,7 @@ export function runWorker(port: WorkerPort): void {
       }
       let value: unknown;
       try {
-        value = fn(...payload);
+        value = op === OP_CALL1 ? fn(payload) : fn(...payload);
       } catch (error) {
         finishCall(S_ERROR, fail(id, error), started);
         continue;

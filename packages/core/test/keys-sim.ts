@@ -40,6 +40,12 @@ export interface TwoOptions {
    * machine). Off by default.
    */
   hiccups?: { every: number; length: number };
+  /**
+   * ms each call spends on the way to the downstream and again on the way back (a real
+   * client's send and receive, its HTTP parsing). The downstream counts only the calls it
+   * holds, so with a client limit of C + 1 it often holds just C. @default 0
+   */
+  transit?: number;
 }
 
 export interface TwoResult {
@@ -60,8 +66,11 @@ class Call {
   }
 }
 
-/** kind 0: the client hears an answer; kind 1: the watchdog; 2: a hiccup; 3: the trace. */
-type SimEvent = { t: number; seq: number; kind: 0 | 1 | 2 | 3; call: Call | undefined; due?: number };
+/**
+ * kind 0: the client hears an answer; 1: the watchdog; 2: a hiccup; 3: the trace; 4: the
+ * downstream answers (and lets the call go); 5: a call reaches the downstream.
+ */
+type SimEvent = { t: number; seq: number; kind: 0 | 1 | 2 | 3 | 4 | 5; call: Call | undefined; due?: number };
 
 /** A pool as the simulation drives it: queue a call, take the next to start, hear one finish. */
 interface SimPool {
@@ -167,17 +176,25 @@ export function simulateTwo(o: TwoOptions): TwoResult {
   if (hiccups !== undefined) events.push({ t: -Math.log(1 - random()) * hiccups.every, seq: seq++, kind: 2, call: undefined });
   events.push({ t: 0, seq: seq++, kind: 3, call: undefined });
 
+  const transit = o.transit ?? 0;
+  // The downstream takes the call: its latency depends on the calls it holds then.
+  const arrive = (call: Call, t: number) => {
+    const d = call.d;
+    const n = ++serverInFlight[d]!;
+    const c = capacity(d, t);
+    const slow = n <= c ? 1 : Math.exp((4 * (n - c)) / c);
+    const latency = Math.min(stall, downstreams[d]!.base * slow) * (1 - noise + 2 * noise * random());
+    // Its answer frees the downstream's slot first, then reaches the client.
+    events.push({ t: t + latency, seq: seq++, kind: 4, call });
+    events.push({ t: t + latency + transit, seq: seq++, kind: 0, call });
+  };
   const pump = () => {
     for (let call = pool.next(); call !== undefined; call = pool.next()) {
       call.start = now;
       pool.started(call, now);
       clientInFlight++;
-      const d = call.d;
-      const n = ++serverInFlight[d]!;
-      const c = capacity(d, now);
-      const slow = n <= c ? 1 : Math.exp((4 * (n - c)) / c);
-      const latency = Math.min(stall, downstreams[d]!.base * slow) * (1 - noise + 2 * noise * random());
-      events.push({ t: now + latency, seq: seq++, kind: 0, call });
+      if (transit > 0) events.push({ t: now + transit, seq: seq++, kind: 5, call });
+      else arrive(call, now);
     }
     if (pool.adaptive && !watching && clientInFlight > 0) {
       watching = true;
@@ -193,6 +210,14 @@ export function simulateTwo(o: TwoOptions): TwoResult {
     if (e.kind === 3) {
       trace.push([e.t, ...pool.limits()]);
       events.push({ t: e.t + 250, seq: seq++, kind: 3, call: undefined });
+      continue;
+    }
+    if (e.kind === 4) {
+      serverInFlight[e.call!.d]!--;
+      continue;
+    }
+    if (e.kind === 5) {
+      arrive(e.call!, e.t);
       continue;
     }
     if (e.kind === 2) {
@@ -214,7 +239,6 @@ export function simulateTwo(o: TwoOptions): TwoResult {
       continue;
     }
     const call = e.call!;
-    serverInFlight[call.d]!--;
     clientInFlight--;
     answers[call.d].push(now);
     pool.finished(call, now);

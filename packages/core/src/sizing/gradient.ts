@@ -38,8 +38,14 @@ export class GradientLimit extends WindowedLimit {
   private hold = 0;
   /** Clean windows waited below the ceiling so far. */
   private held = 0;
-  /** Windows since the integer limit last went up. */
+  /** Windows since the integer limit last went up (∞: that step has been answered). */
   private sinceStep = Number.POSITIVE_INFINITY;
+  /** The estimate before the integer limit last went up: the last level latency called clean. */
+  private stepFrom = 0;
+  /** The ceiling last set (kept when a clean window lifts it), so that its hold keeps doubling. */
+  private lastCeiling = Number.POSITIVE_INFINITY;
+  /** Whether the previous window was congested. */
+  private congested = false;
   /** The limit and latency ratio at the first window of the current run of congested windows (NaN: none). */
   private streakLimit = Number.NaN;
   private streakRatio = Number.NaN;
@@ -54,11 +60,16 @@ export class GradientLimit extends WindowedLimit {
     const limit = this.estimate;
     this.sinceStep++;
     const next = this.move(limit, meanRtt / this.floorRtt, maxInFlight);
-    if (Math.floor(next) > Math.floor(limit)) this.sinceStep = 0;
+    if (Math.floor(next) > Math.floor(limit)) {
+      this.sinceStep = 0;
+      this.stepFrom = limit;
+    }
     return next;
   }
 
   private move(limit: number, ratio: number, maxInFlight: number): number {
+    const confirmed = this.congested;
+    this.congested = ratio > this.tolerance;
     if (ratio <= this.tolerance) {
       this.streakLimit = Number.NaN;
       if (this.appLimited(maxInFlight)) return limit;
@@ -70,7 +81,6 @@ export class GradientLimit extends WindowedLimit {
       if (limit >= this.ceiling || grown < this.ceiling || this.held++ >= this.hold) return grown;
       return Math.max(limit, this.ceiling - 0.5);
     }
-    if (this.stale(limit, ratio)) return limit;
     // Gradient2 clamps at 0.5 so that one outlier window cannot more than halve the target.
     const gradient = Math.max(0.5, this.tolerance / ratio);
     // Smoothing damps noise just past the tolerance; latency far past it (the downstream
@@ -81,13 +91,22 @@ export class GradientLimit extends WindowedLimit {
     const next = limit - weight * limit * (1 - gradient);
     const at = Math.floor(limit);
     if (Math.floor(next) < at && this.sinceStep <= stepBlame && maxInFlight >= at) {
-      // Congested right after stepping onto `at` (and using it): hold below it. Congested
-      // there again: hold twice as long. A decrease at a limit held for a while is noise
-      // or a change downstream, not this step, and sets no ceiling.
-      this.hold = at === this.ceiling ? Math.min(maxHold, 2 * this.hold) : 1;
-      this.ceiling = at;
+      // Congested right after stepping onto `at` (and using it): the step failed. Back to
+      // the level it came from (latency called that one clean), not below it, and hold
+      // below `at`; congested there again, hold twice as long (also if a clean window
+      // lifted the ceiling in between). A decrease at a limit held for a while is noise or
+      // a change downstream, not this step, and sets no ceiling.
+      this.hold = at === this.lastCeiling ? Math.min(maxHold, 2 * this.hold) : 1;
+      this.ceiling = this.lastCeiling = at;
       this.held = 0;
+      this.sinceStep = Number.POSITIVE_INFINITY;
+      this.congested = false;
+      return Math.min(limit, this.stepFrom);
     }
+    // A lone congested window is a hiccup (a busy client, one slow call) as often as not:
+    // the limit moves only once the next window says so too.
+    if (!confirmed) return limit;
+    if (this.stale(limit, ratio)) return limit;
     return next;
   }
 

@@ -15,17 +15,16 @@ function fakePort() {
 
 const fail = (error: unknown) => error;
 
+/** Yields 0 … n − 1, then returns "end". */
+function* upTo(n: number) {
+  for (let i = 0; i < n; i++) yield i;
+  return "end";
+}
+
 test("worker stream: a sync generator's first value leaves alone, the rest in one frame before it ends", async () => {
   const { posts, port } = fakePort();
   const s = new WorkerStream(0, 16, port);
-  const r = await s.run(
-    function* () {
-      for (let i = 0; i < 5; i++) yield i;
-      return "end";
-    },
-    [],
-    fail,
-  );
+  const r = await s.run(upTo as (...args: unknown[]) => unknown, [5], fail);
   assert.deepEqual(r, { status: S_OK, value: "end" });
   assert.deepEqual(posts, [
     [W_STREAM_VALUES, 0],
@@ -62,13 +61,7 @@ test("worker stream: an async generator's first value is posted before the gener
 test("worker stream: out of credit, the producer sends what it has and waits for a grant", async () => {
   const { posts, port } = fakePort();
   const s = new WorkerStream(0, 4, port);
-  const running = s.run(
-    function* () {
-      for (let i = 0; i < 6; i++) yield i;
-    },
-    [],
-    fail,
-  );
+  const running = s.run(upTo as (...args: unknown[]) => unknown, [6], fail);
   for (let i = 0; i < 10; i++) await Promise.resolve();
   assert.deepEqual(posts, [
     [W_STREAM_VALUES, 0],
@@ -77,4 +70,20 @@ test("worker stream: out of credit, the producer sends what it has and waits for
   s.grant(3); // two more values, and a step to learn that the generator ended
   assert.equal((await running).status, S_OK);
   assert.deepEqual(posts.slice(2), [[W_STREAM_VALUES, 4, 5]]);
+});
+
+test("worker stream: with a large highWaterMark a frame holds at most a quarter of it, so the consumer starts on a refill early", async () => {
+  const { posts, port } = fakePort();
+  const s = new WorkerStream(0, 1024, port);
+  const r = await s.run(upTo as (...args: unknown[]) => unknown, [1000], fail);
+  assert.equal(r.status, S_OK);
+  assert.ok(posts.length >= 5, `${posts.length} frames`);
+  for (const frame of posts) {
+    assert.equal(frame[0], W_STREAM_VALUES);
+    assert.ok(frame.length - 1 <= 256, `a frame of ${frame.length - 1} values`);
+  }
+  assert.deepEqual(
+    posts.flatMap((frame) => frame.slice(1)),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
 });

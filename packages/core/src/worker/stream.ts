@@ -12,10 +12,13 @@ import type { WorkerPort } from "./port.js";
 const FLUSH_MS = 1;
 // ... when it holds about this many bytes (a large value is not held back), ...
 const FRAME_BYTES = 64 * 1024;
-// ... or this many values; and always before the producer pauses for credit or ends. The
-// stream's first value leaves at once, in a frame of its own: the consumer holds it one
-// message after the task yields it, whatever comes next.
+// ... or this many values, or a quarter of the stream's highWaterMark (but not under
+// FRAME_MIN values): with a large window, the consumer starts on the first part of a refill
+// while the producer makes the rest, instead of the two threads taking turns; and always
+// before the producer pauses for credit or ends. The stream's first value leaves at once,
+// in a frame of its own: the consumer holds it one message after the task yields it.
 const FRAME_VALUES = 4096;
+const FRAME_MIN = 64;
 // Out of credit, the producer blocks this long at most for the consumer's next grant (see
 // stream/shared-credit.ts), then parks until a message says there is more.
 const BLOCK_MS = 1;
@@ -51,6 +54,8 @@ export class WorkerStream implements ProducerSink {
   #posted = 0;
   /** Values emitted so far (credit is highWaterMark + granted − emitted). */
   #emitted = 0;
+  /** The most values a frame holds (see FRAME_VALUES). */
+  readonly #frameValues: number;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #wake: (() => void) | undefined = undefined;
   readonly #flushNow = () => {
@@ -67,6 +72,7 @@ export class WorkerStream implements ProducerSink {
     readonly cells?: Int32Array,
   ) {
     this.credit = highWaterMark;
+    this.#frameValues = Math.min(FRAME_VALUES, Math.max(FRAME_MIN, Math.floor(highWaterMark / 4)));
   }
 
   /**
@@ -99,7 +105,7 @@ export class WorkerStream implements ProducerSink {
     // sends each value as it comes (no value waits for the next one).
     const since = frame.length === 2 ? this.#lastEmit : this.#frameStart;
     this.#lastEmit = now;
-    if (this.#emitted === 1 || this.#bytes >= FRAME_BYTES || frame.length > FRAME_VALUES || now - since >= FLUSH_MS) {
+    if (this.#emitted === 1 || this.#bytes >= FRAME_BYTES || frame.length > this.#frameValues || now - since >= FLUSH_MS) {
       this.flush();
     } else if (frame.length === 2) {
       this.#frameStart = now;

@@ -96,8 +96,9 @@ export function flush(pool: Pool): void {
 
 // A send allocates no array per call: the BATCH is written into the pool's one batch array
 // (kept packed: written in order from the start, cleared after each post so it holds no
-// argument), and the calls go straight onto the worker's in-flight list, taken back from
-// it if the post fails.
+// argument) and leaves as one copy of the part written (the array keeps its length: cut to
+// each batch's size, it would be grown again, copy by copy, for the next one), and the calls
+// go straight onto the worker's in-flight list, taken back from it if the post fails.
 function send(pool: Pool, w: PoolWorker, room: number): void {
   const batch = pool.batch;
   batch[0] = H_BATCH;
@@ -125,17 +126,17 @@ function send(pool: Pool, w: PoolWorker, room: number): void {
     w.inFlight.push(task);
   }
   if (count === 0) return;
-  batch.length = at;
+  const message = at === batch.length ? batch : batch.slice(0, at);
   try {
-    w.handle.post(batch, transfer);
+    w.handle.post(message, transfer);
   } catch (error) {
-    batch.fill(undefined, 1);
+    batch.fill(undefined, 1, at);
     const tasks = w.inFlight.takeLast(count);
     for (const task of tasks) task.worker = undefined;
     postFailed(pool, w, tasks, error);
     return;
   }
-  batch.fill(undefined, 1);
+  batch.fill(undefined, 1, at);
   w.sent += count;
   if (timed !== undefined) for (const task of timed) pool.armRunTimeout(task);
   pool.inFlight += count;

@@ -1,10 +1,12 @@
 // The worker pool's pure decision functions, tested directly: how many items a map chunk
-// gets (pool/chunksize.ts) and what becomes of a call whose worker died (pool/exit.ts).
+// gets (pool/chunksize.ts), what becomes of a call whose worker died (pool/exit.ts), and over
+// how many workers a turn's calls are spread (pool/dispatch.ts).
 // They are internal to core, so this imports them from core's build by path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { autoChunksize } from "../dist/pool/chunksize.js";
 import { fateOfCall } from "../dist/pool/exit.js";
+import { workersFor } from "../dist/pool/dispatch.js";
 import type { PoolTask } from "../dist/pool/task.js";
 
 test("autoChunksize: a function never measured, input of known length: ≤ 16, ≤ 1/16 of an even share", () => {
@@ -60,4 +62,13 @@ test("fateOfCall: a call that finished but whose result died with the worker run
   assert.equal(fateOfCall(task(), 2, 5, 3), "rerun");
   assert.equal(fateOfCall(task(true), 2, 5, 3), "fail", "already run again once");
   assert.equal(fateOfCall(task(false, [new ArrayBuffer(8)]), 2, 5, 3), "fail", "its transferred buffers went with the worker");
+});
+
+test("workersFor: calls known to be short go to as few workers as their work needs (0.5 ms each); unmeasured ones are spread", () => {
+  assert.equal(workersFor(16, 0.005, 2), 1, "16 calls of 5 µs: one worker, one message");
+  assert.equal(workersFor(1000, 0.005, 2), 2, "5 ms of work: both");
+  assert.equal(workersFor(3, 0.25, 8), 2, "0.75 ms of work: two workers");
+  assert.equal(workersFor(2, 1, 2), 2, "two map chunks of 1 ms: one each");
+  assert.equal(workersFor(24, 2, 4), 4, "a function never measured counts as 2 ms per call: spread over all");
+  assert.equal(workersFor(5, 0, 4), 1, "never 0");
 });

@@ -178,6 +178,7 @@ export class QueueExecutor extends StreamingExecutor {
       },
     });
     reader.buffer = stream;
+    reader.onValues = () => jobs.onActive(future.jobId);
     if (entry) entry.stream = reader;
     // As submitWith (a signal rejects with CancelledError, its reason as cause), but a
     // running stream is closed on its worker, and settles once the worker confirms it.

@@ -48,6 +48,8 @@ export type StreamOutcome = { ok: true; value: unknown } | { ok: false; error: u
 /** Reads one stream's frames into its consumer's buffer, and writes back what was taken. */
 export class StreamReader {
   buffer!: StreamBuffer<unknown, unknown>;
+  /** Called when values arrive while the future is still pending: its job is surely running. */
+  onValues: () => void = () => {};
   #received = 0;
   #taken = 0;
   #end: StreamEnd | { error: unknown } | undefined = undefined;
@@ -116,6 +118,9 @@ export class StreamReader {
 
   #read(frame: string): void {
     const { i, v } = JSON.parse(frame) as { i: number; v: Json[] };
+    // Values can come before BullMQ's `active` event does: the stream is running, and
+    // shutdown's cancelFutures must not cancel it.
+    if (this.buffer.future.state === "pending") this.onValues();
     for (let k = 0; k < v.length; k++) {
       // A run after a stall sends again what an earlier run sent: keep each index once.
       if (i + k < this.#received) continue;
@@ -176,6 +181,10 @@ export async function runStreamJob(
   const local = Math.ceil(highWaterMark / 2);
   const window = Math.max(1, highWaterMark - local);
   const values = pool.streamWith({ ...limits, highWaterMark: local }, fn as Task<unknown[], Iterable<unknown>>, ...args);
+  // A task stopped in the pool (its run-time timeout) must not wait for credit that a consumer
+  // which stopped taking never gives: its values and error then go on without it.
+  let stopped = false;
+  values.future.then(undefined, () => (stopped = true));
   let frame: Json[] = [];
   let first = 0;
   let chars = 0;
@@ -206,7 +215,7 @@ export async function runStreamJob(
         try {
           encoded = encode(value);
         } catch (error) {
-          throw new TypeError(`value #${index} yielded by the stream task cannot be sent: ${(error as Error).message}`, { cause: error });
+          throw Object.assign(new TypeError(`value #${index} yielded by the stream task cannot be sent: ${(error as Error).message}`, { cause: error }), { index });
         }
         if (frame.length === 0) {
           first = index;
@@ -218,7 +227,7 @@ export async function runStreamJob(
       }
       index++;
       // Out of credit: send what is pending, then wait for the consumer to take more.
-      for (let wait = 1; index >= taken + window && !closed && failure === undefined; wait = Math.min(25, wait * 2)) {
+      for (let wait = 1; index >= taken + window && !closed && failure === undefined && !stopped; wait = Math.min(25, wait * 2)) {
         await flush();
         if (index < taken + window || closed) break;
         await sleep(wait);

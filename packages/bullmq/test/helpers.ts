@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRedis, type RedisServer } from "@concurrent/testkit/redis";
 import { currentRuntime, runOn, until, type Runtime, type RunningScript } from "@concurrent/testkit/helpers";
-import { taskModule } from "@concurrent/futures";
-import { QueueWorker, type QueueWorkerOptions } from "@concurrent/bullmq";
+import { AsyncPoolExecutor, taskModule } from "@concurrent/futures";
+import { QueueExecutor, QueueWorker, type QueueWorkerOptions } from "@concurrent/bullmq";
+import type { SuiteExecutorOptions } from "@concurrent/conformance/executor";
 
 let server: Promise<RedisServer> | undefined;
 
@@ -66,4 +67,43 @@ export async function stopCli(child: RunningScript): Promise<boolean> {
   const stopped = child.stdout().includes("concurrent-worker: stopped");
   if (currentRuntime() === "deno" && code === null && signal === "SIGTERM") return stopped;
   return stopped && code === 0;
+}
+
+/**
+ * How the conformance suites make a QueueExecutor: each executor gets its own queue and one
+ * in-process QueueWorker on it, whose tasks run on an AsyncPoolExecutor in this thread:
+ * `maxWorkers`, `initializer` and `initArgs` are that worker's (a QueueExecutor has none of
+ * its own), and its BullMQ concurrency is `maxWorkers`, so a job is active exactly while its
+ * task runs. The executor's shutdown also closes its worker; `closeAll` closes what is left.
+ */
+export function suiteExecutors(url: string): { make(options?: SuiteExecutorOptions): QueueExecutor; closeAll(): Promise<void> } {
+  const workers = new Set<QueueWorker>();
+  function make(options: SuiteExecutorOptions = {}): QueueExecutor {
+    const { maxWorkers = 4, initializer, initArgs, ...own } = options;
+    // Validated first, so that a rejected option leaves nothing running.
+    const pool = new AsyncPoolExecutor({ maxWorkers, ...(initializer ? { initializer } : {}), ...(initArgs ? { initArgs } : {}) });
+    const queue = queueName("suite");
+    const ex = new QueueExecutor({ connection: url, queue, ...own });
+    const worker = new QueueWorker({ connection: url, queue, pool, concurrency: maxWorkers });
+    workers.add(worker);
+    const shutdown = ex.shutdown.bind(ex);
+    let closed: Promise<void> | undefined;
+    ex.shutdown = async (opts) => {
+      await shutdown(opts);
+      closed ??= (async () => {
+        await shutdown({ wait: true });
+        await worker.close();
+        await pool.shutdown();
+        workers.delete(worker);
+      })();
+      if (opts?.wait !== false) await closed;
+    };
+    return ex;
+  }
+  return {
+    make,
+    async closeAll() {
+      for (const worker of workers) await worker.close();
+    },
+  };
 }

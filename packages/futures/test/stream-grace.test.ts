@@ -1,6 +1,7 @@
 // Leaving a stream early on the worker pool, with `grace` (SPEC "Streaming tasks": a stream
-// is one call for `grace` as above; "Time limits and cancellation": a call that returns within
-// `grace` leaves its worker alive, else its worker is terminated and replaced).
+// is one call for `grace` as above; "Time limits and cancellation": a call that does not
+// return within `grace` has its worker terminated and replaced). A finally that ends within
+// grace (the worker is kept) is in the conformance stream suite, run by every executor.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CancelledError, WorkerPoolExecutor } from "@concurrent/futures";
@@ -11,16 +12,6 @@ const runtime = currentRuntime();
 
 // Tasks are sent by source: self-contained. They mark their worker (a global) so the test
 // can tell whether a later call runs on the same one; a[0] = the generator's finally ran.
-async function* slowFinally(sab: SharedArrayBuffer) {
-  (globalThis as { mark?: string }).mark = "the stream's worker";
-  try {
-    for (let i = 0; ; i++) yield i;
-  } finally {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    Atomics.store(new Int32Array(sab), 0, 1);
-  }
-}
-
 async function* stuck(sab: SharedArrayBuffer) {
   (globalThis as { mark?: string }).mark = "the stream's worker";
   try {
@@ -32,21 +23,6 @@ async function* stuck(sab: SharedArrayBuffer) {
 }
 
 const markOfWorker = () => (globalThis as { mark?: string }).mark ?? "a new worker";
-
-test(`worker pool stream (${runtime}): break — a finally that ends within grace runs, the future rejects with CancelledError, the worker is kept`, async () => {
-  const pool = new WorkerPoolExecutor({ maxWorkers: 1 });
-  try {
-    const flag = new Int32Array(new SharedArrayBuffer(4));
-    const stream = pool.streamWith({ grace: 5_000 }, slowFinally, flag.buffer as SharedArrayBuffer);
-    for await (const v of stream) if (v === 3) break;
-    const error = await errorOf(stream.future);
-    assert.ok(error instanceof CancelledError, `got ${String(error)}`);
-    assert.equal(Atomics.load(flag, 0), 1, "the generator's finally ran in the worker");
-    assert.equal(await pool.submit(markOfWorker), "the stream's worker", "no respawn");
-  } finally {
-    await pool.terminateWorkers();
-  }
-});
 
 test(`worker pool stream (${runtime}): break — a generator that cannot return within grace: its worker is replaced, the future rejects with CancelledError, the slot is freed`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 1 });

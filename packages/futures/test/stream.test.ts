@@ -1,9 +1,8 @@
-// Streaming tasks (issue 17) on both local executors: the shared stream suite.
-import { AsyncPoolExecutor, WorkerPoolExecutor } from "@concurrent/futures";
-import { streamSuite } from "./stream-suite.js";
+// Streaming tasks (issue 17) on the WorkerPoolExecutor: the conformance stream suite (the
+// AsyncPoolExecutor runs it in stream-async.test.ts; what only a worker pool shows is in
+// stream-worker.test.ts and stream-grace.test.ts).
+import { WorkerPoolExecutor } from "@concurrent/futures";
+import { streamSuite } from "@concurrent/conformance/stream";
 import { currentRuntime } from "@concurrent/testkit/helpers";
 
-const runtime = currentRuntime();
-
-streamSuite(`AsyncPoolExecutor (${runtime})`, (maxWorkers) => new AsyncPoolExecutor({ maxWorkers }), { isolated: false });
-streamSuite(`WorkerPoolExecutor (${runtime})`, (maxWorkers) => new WorkerPoolExecutor({ maxWorkers }), { isolated: true });
+streamSuite(`WorkerPoolExecutor (${currentRuntime()})`, (options) => new WorkerPoolExecutor({ maxWorkers: 2, ...options }));

@@ -15,7 +15,7 @@ export function flowCases({ name, caps, shared, using }: StreamContext): void {
       const s = shared();
       const limit = (highWaterMark ?? 16) + (highWaterMark === 1 ? caps.highWaterMarkOneSlack?.values ?? 0 : 0);
       return using(1, async (ex) => {
-        const n = 600;
+        const n = 300;
         const stream = highWaterMark === undefined ? ex.stream(counted, s.ref, n) : ex.streamWith({ highWaterMark }, counted, s.ref, n);
         let taken = 0;
         let maxAhead = 0;
@@ -24,7 +24,7 @@ export function flowCases({ name, caps, shared, using }: StreamContext): void {
           assert.equal(v, taken);
           taken++;
           maxAhead = Math.max(maxAhead, s.yielded() - taken);
-          if (taken === 3 || taken === 250) {
+          if (taken === 3 || taken === 150) {
             // The consumer stops: the task runs ahead as far as it may, then pauses there.
             await until(async () => {
               const made = s.yielded();

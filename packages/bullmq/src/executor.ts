@@ -164,6 +164,7 @@ export class QueueExecutor extends StreamingExecutor {
     const future = this.#submit(fn, args, undefined, callLimits(options, false), highWaterMark);
     const jobs = this.#jobs;
     const entry = jobs.get(future.jobId);
+    let aborted = false; // closed by its signal (the task hears it), not left by its consumer
     const reader = new StreamReader(this.#producer, streamKeys(this.#queue.toKey(future.jobId)), (outcome) => jobs.onStreamOutcome(future, outcome));
     const stream = new StreamBuffer<unknown, unknown>(future, highWaterMark, {
       grant: (n) => reader.grant(n),
@@ -174,7 +175,7 @@ export class QueueExecutor extends StreamingExecutor {
           jobs.counts.failed++;
           future.setException(reason);
           if (entry) void jobs.remove(entry);
-        } else reader.close();
+        } else reader.close(aborted);
       },
     });
     reader.buffer = stream;
@@ -183,7 +184,17 @@ export class QueueExecutor extends StreamingExecutor {
     // As submitWith (a signal rejects with CancelledError, its reason as cause), but a
     // running stream is closed on its worker, and settles once the worker confirms it.
     const { signal, queueTimeout } = options;
-    if (signal !== undefined) abortOn(future, { signal }, (reason) => stream.abort(new CancelledError("the stream's signal aborted", { cause: reason })));
+    if (signal !== undefined) {
+      // The task hears it too, through currentSignal(): published to the worker that runs
+      // it, as submitWith's (abort.ts).
+      if (entry) entry.abortable = true;
+      abortOn(future, { signal }, (reason) => {
+        const error = new CancelledError("the stream's signal aborted", { cause: reason });
+        if (entry && future.state === "running" && entry.where === "added") void jobs.publishAbort(entry, error);
+        aborted = true;
+        stream.abort(error);
+      });
+    }
     if (queueTimeout !== undefined) abortOn(future, { queueTimeout }, (reason) => stream.abort(reason));
     return stream as unknown as TaskStream<unknown, unknown>;
   }

@@ -72,8 +72,9 @@ export class StreamReader {
     void this.client.multi().hset(this.keys.control, "taken", this.#taken).pexpire(this.keys.control, TTL_MS).exec().catch(() => {});
   }
 
-  close(): void {
-    void this.client.multi().hset(this.keys.control, "closed", 1).pexpire(this.keys.control, TTL_MS).exec().catch(() => {});
+  /** Stop the producer; `aborted`: by the stream's signal (its task's currentSignal() aborts), not by the consumer leaving. */
+  close(aborted = false): void {
+    void this.client.multi().hset(this.keys.control, "closed", aborted ? 2 : 1).pexpire(this.keys.control, TTL_MS).exec().catch(() => {});
   }
 
   /** The job ended (completed or failed): read what is left, then settle. */
@@ -166,6 +167,12 @@ export async function runStreamJob(
   highWaterMark: number,
   /** submitWith's run-time timeout and grace, applied by the pool. */
   limits: { timeout?: number; grace?: number } = {},
+  /**
+   * The stream's signal here: aborted by a message from the producer (abort.ts), or here when
+   * the control hash says the stream was closed by its signal (`closed` 2), whichever comes
+   * first; the task hears it through currentSignal().
+   */
+  controller: AbortController = new AbortController(),
 ): Promise<StreamEnd> {
   let taken = 0;
   let closed = false;
@@ -173,6 +180,7 @@ export async function runStreamJob(
     if (reply[0] === null) throw new CancelledError("the stream's consumer is gone (its keys expired): the stream stops");
     taken = Math.max(taken, Number(reply[0]));
     closed = reply[1] !== null;
+    if (reply[1] === "2" && !controller.signal.aborted) controller.abort(new CancelledError("the stream's signal aborted"));
   };
   readControl(await client.hmget(keys.control, "taken", "closed"));
   // The window is split between the pool's stream (values made, not yet taken from the pool
@@ -180,7 +188,7 @@ export async function runStreamJob(
   // highWaterMark values ahead in all (highWaterMark + 1 when it is 1: each part needs one).
   const local = Math.ceil(highWaterMark / 2);
   const window = Math.max(1, highWaterMark - local);
-  const values = pool.streamWith({ ...limits, highWaterMark: local }, fn as Task<unknown[], Iterable<unknown>>, ...args);
+  const values = pool.streamWith({ ...limits, highWaterMark: local, signal: controller.signal }, fn as Task<unknown[], Iterable<unknown>>, ...args);
   // A task stopped in the pool (its run-time timeout) must not wait for credit that a consumer
   // which stopped taking never gives: its values and error then go on without it.
   let stopped = false;

@@ -124,10 +124,17 @@ export class QueueWorker {
         this.#inPool++;
         try {
           const keys = streamKeys(this.#worker.toKey(job.id!));
+          // The stream's signal, aborted from the producer's machine (abort.ts): its task
+          // hears it through currentSignal().
+          const controller = this.#aborts.start(job.id!);
           const limits: { timeout?: number; grace?: number } = {};
           if (payload.o?.t !== undefined) limits.timeout = payload.o.t;
           if (payload.o?.g !== undefined) limits.grace = payload.o.g;
-          result = (await runStreamJob(this.#clients[0]!, keys, pool, fn, decodeArgs(payload.a ?? []), payload.s, limits)) as unknown as Json;
+          try {
+            result = (await runStreamJob(this.#clients[0]!, keys, pool, fn, decodeArgs(payload.a ?? []), payload.s, limits, controller)) as unknown as Json;
+          } finally {
+            this.#aborts.done(job.id!);
+          }
         } finally {
           this.#inPool--;
         }

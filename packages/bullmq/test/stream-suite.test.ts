@@ -17,8 +17,6 @@ streamSuite("QueueExecutor", executors.make, {
     values: 1,
     reason: "the window is split between the worker's pool stream and Redis, and each part holds at least one value",
   },
-  signalNotSeenByStreamTask:
-    "BUG (reported, issue 17): the stream's signal closes the task on its worker with return(), without aborting its currentSignal()",
 });
 
 test("cleanup: every worker closed, this file's redis-server stops", async () => {

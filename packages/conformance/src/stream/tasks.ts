@@ -25,12 +25,6 @@ export interface StreamSuiteCaps extends Pick<SuiteCaps, "sharedMemory"> {
    * given (issue 17 allows "highWaterMark + one frame"). @default undefined: none
    */
   readonly highWaterMarkOneSlack?: { readonly values: number; readonly reason: string };
-  /**
-   * Why a running stream task's currentSignal() does not abort when the stream's signal does
-   * (the case is skipped with this reason; a known bug to fix, not a design).
-   * @default undefined: it does
-   */
-  readonly signalNotSeenByStreamTask?: string;
 }
 
 /** Cells a stream task writes to, and what the test reads from them. */

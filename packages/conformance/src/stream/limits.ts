@@ -37,9 +37,16 @@ export function limitCases({ name, make, caps, shared, using }: StreamContext): 
         const failing = ex.stream(failsAt, 3);
         assert.deepEqual((await valuesAndError(failing)).values, [0, 1, 2]);
         await rejection(failing.future);
+        // Left by its consumer while it runs, a stream counts as cancelled, on every executor
+        // alike (closed by its signal or timeout, it is an aborted call: failed).
+        const left = ex.stream(endless, s.ref);
+        await left.next();
+        await left.return();
+        assert.ok(isCancelled(await rejection(left.future)));
         const after = ex.stats();
         assert.equal(after.completed - before.completed, 2, `the stream and the call: two calls completed; ${JSON.stringify(after)}`);
         assert.equal(after.failed - before.failed, 1, `the failing stream: one call failed; ${JSON.stringify(after)}`);
+        assert.equal(after.cancelled - before.cancelled, 1, `the stream left early: one call cancelled; ${JSON.stringify(after)}`);
         assert.equal(after.inFlight, 0);
       },
       [s],

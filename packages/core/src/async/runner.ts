@@ -5,6 +5,7 @@ import { ExecutorCounters } from "../stats.js";
 import { armRunTimeout } from "../submit-options.js";
 import { asyncContext, contextFor, setCurrentCall } from "../context.js";
 import type { KeyedQueue } from "../keys/index.js";
+import { ClosedEarly } from "../stream/local.js";
 import { AsyncLimits } from "./limits.js";
 import type { AsyncPoolPlan, AsyncPoolStats } from "./options.js";
 import type { AsyncTask } from "./task.js";
@@ -140,12 +141,16 @@ export class AsyncRunner {
   #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
     const now = performance.now();
     this.#counts.runTime.record(now - task.startedAt);
-    this.#limits.finish(task, now, failed);
+    // (a stream its consumer left is no error of the downstream's)
+    this.#limits.finish(task, now, failed && !(outcome instanceof ClosedEarly));
     if (task.done()) {
       this.#counts.failed++; // aborted by submitWith: its future already holds the reason
       return;
     }
-    if (failed) {
+    if (outcome instanceof ClosedEarly) {
+      this.#counts.cancelled++;
+      task.setException(outcome.reason);
+    } else if (failed) {
       this.#counts.failed++;
       task.setException(outcome);
     } else {

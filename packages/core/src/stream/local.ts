@@ -3,6 +3,11 @@ import { isThenable } from "../thenable.js";
 import { pump, sourceOf, taskName, type ProducerSink } from "./produce.js";
 import type { StreamBuffer, StreamControl } from "./buffer.js";
 
+/** How `LocalStream.run` ends when its consumer left: the executor counts it cancelled and rejects with `reason`. */
+export class ClosedEarly {
+  constructor(readonly reason: unknown) {}
+}
+
 /**
  * A stream whose task runs in this thread (AsyncPoolExecutor): values go straight into the
  * consumer's buffer, credit straight back. `run` is the call the executor schedules; it
@@ -29,7 +34,13 @@ export class LocalStream implements ProducerSink, StreamControl {
       value = await value;
     }
     const end = await pump(sourceOf(value, taskName(this.fn)), this);
-    if (end.closed) throw this.buffer.closeReason ?? new CancelledError("the stream was closed");
+    if (end.closed) {
+      const reason = this.buffer.closeReason ?? new CancelledError("the stream was closed");
+      // Left by its consumer (break, return()): stats() counts it cancelled, as the worker
+      // pool and the queue do; closed for another reason, failed.
+      if (reason instanceof CancelledError) throw new ClosedEarly(reason);
+      throw reason;
+    }
     return end.value;
   };
 

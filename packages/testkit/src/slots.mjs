@@ -8,7 +8,7 @@
 //
 // A slot is a directory `slot-N` (mkdir is atomic); a waiting run is a ticket file in
 // `wait/` named by its weight. A slot or ticket whose process died is taken back.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const POLL_MS = 50;
@@ -39,10 +39,12 @@ export async function withSlot(dir, slots, { weight, label, exclusive = false },
   try {
     for (;;) {
       const free = freeSlots(dir, slots);
-      const waiting = readdirSync(waitDir)
-        .filter((t) => alive(Number(t.split("-")[1])) || (rmSync(join(waitDir, t), { force: true }), false))
-        .sort()
-        .reverse();
+      const waiting = [];
+      for (const t of readdirSync(waitDir)) {
+        if (alive(Number(t.split("-")[1]))) waiting.push(t);
+        else rmSync(join(waitDir, t), { force: true }); // its run died waiting
+      }
+      waiting.sort().reverse();
       const place = waiting.indexOf(ticket);
       const want = exclusive ? slots : 1;
       if (exclusive ? place === 0 && free.length === slots : place < free.length) {
@@ -80,20 +82,15 @@ function freeSlots(dir, slots) {
   const free = [];
   for (let n = 0; n < slots; n++) {
     const slot = join(dir, `slot-${n}`);
+    if (!existsSync(slot)) {
+      free.push(n);
+      continue;
+    }
     let pid;
     try {
       pid = Number(readFileSync(join(slot, "pid"), "utf8"));
-    } catch (error) {
-      if (error.code === "ENOENT") {
-        try {
-          readdirSync(slot);
-          continue; // just made, its pid file not yet written
-        } catch {
-          free.push(n);
-          continue;
-        }
-      }
-      continue;
+    } catch {
+      continue; // just taken: its pid is not written yet
     }
     if (pid && !alive(pid)) {
       rmSync(slot, { recursive: true, force: true });

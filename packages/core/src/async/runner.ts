@@ -141,15 +141,16 @@ export class AsyncRunner {
   #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
     const now = performance.now();
     this.#counts.runTime.record(now - task.startedAt);
-    // (a stream its consumer left is no error of the downstream's)
-    this.#limits.finish(task, now, failed && !(outcome instanceof ClosedEarly));
+    // A stream its consumer left (only ever a failure) is no error of the downstream's.
+    const closedEarly = failed && outcome instanceof ClosedEarly;
+    this.#limits.finish(task, now, failed && !closedEarly);
     if (task.done()) {
       this.#counts.failed++; // aborted by submitWith: its future already holds the reason
       return;
     }
-    if (outcome instanceof ClosedEarly) {
+    if (closedEarly) {
       this.#counts.cancelled++;
-      task.setException(outcome.reason);
+      task.setException((outcome as ClosedEarly).reason);
     } else if (failed) {
       this.#counts.failed++;
       task.setException(outcome);

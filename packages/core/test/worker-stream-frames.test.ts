@@ -23,8 +23,18 @@ function* upTo(n: number) {
 
 test("worker stream: a sync generator's first value leaves alone, the rest in one frame before it ends", async () => {
   const { posts, port } = fakePort();
-  const s = new WorkerStream(0, 16, port);
-  const r = await s.run(upTo as (...args: unknown[]) => unknown, [5], fail);
+  // A frozen clock: this case is about framing by position, and a frame also leaves when its
+  // first value is FLUSH_MS old (a loaded machine can pause the generator that long).
+  const own = Object.getOwnPropertyDescriptor(performance, "now");
+  Object.defineProperty(performance, "now", { value: () => 1000, configurable: true, writable: true });
+  let r: unknown;
+  try {
+    const s = new WorkerStream(0, 16, port);
+    r = await s.run(upTo as (...args: unknown[]) => unknown, [5], fail);
+  } finally {
+    if (own) Object.defineProperty(performance, "now", own);
+    else delete (performance as { now?: unknown }).now;
+  }
   assert.deepEqual(r, { status: S_OK, value: "end" });
   assert.deepEqual(posts, [
     [W_STREAM_VALUES, 0],

@@ -2,7 +2,7 @@
 // in-process workers, concurrent-worker children.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRedis, type RedisServer } from "@concurrent/testkit/redis";
 import { currentRuntime, runOn, until, type Runtime, type RunningScript } from "@concurrent/testkit/helpers";
@@ -46,14 +46,20 @@ export async function worker(queue: string, options: Partial<QueueWorkerOptions>
 export const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
-/** A concurrent-worker child on `runtime`, resolved once it prints "ready". */
-export async function startCli(runtime: Runtime, args: string[], env: Record<string, string> = {}): Promise<RunningScript> {
-  const child = runOn(runtime, cli, args, { cwd: packageDir, env, denoFlags: ["-A"], boundMs: Infinity });
+/** A child running `script` on `runtime`, resolved once it prints `line` (rejected if it exits first). */
+export async function startChild(runtime: Runtime, script: string, args: string[], line: string, env: Record<string, string> = {}): Promise<RunningScript> {
+  const child = runOn(runtime, script, args, { cwd: packageDir, env, denoFlags: ["-A"], boundMs: Infinity });
   let exitedEarly = false;
   void child.exited.then(() => (exitedEarly = true));
-  await until(() => exitedEarly || child.stdout().includes("ready"), `concurrent-worker on ${runtime} to be ready`, 30_000);
-  if (!child.stdout().includes("ready")) throw new Error(`concurrent-worker on ${runtime} exited: ${child.stderr()}`);
+  const name = `${basename(script)} on ${runtime}`;
+  await until(() => exitedEarly || child.stdout().includes(line), `${name} to print "${line}"`, 30_000);
+  if (!child.stdout().includes(line)) throw new Error(`${name} exited: ${child.stderr()}`);
   return child;
+}
+
+/** A concurrent-worker child on `runtime`, resolved once it prints "ready". */
+export function startCli(runtime: Runtime, args: string[], env: Record<string, string> = {}): Promise<RunningScript> {
+  return startChild(runtime, cli, args, "ready", env);
 }
 
 /**

@@ -1,15 +1,19 @@
 // Streaming tasks through Redis (SPEC "Streaming tasks", issue 17), what only the queue
-// executor shows: a stream's Redis keys expire while it is open and go when it closes, and a
-// worker process SIGKILLed mid-stream whose re-run the consumer de-duplicates by index. The
-// rest of the section is the conformance stream suite (stream-suite.test.ts).
+// executor shows: a stream's Redis keys expire while it is open and go when it closes, a
+// worker process SIGKILLed mid-stream whose re-run the consumer de-duplicates by index, and a
+// stream whose processes both died expiring from Redis. The rest of the section is the
+// conformance stream suite (stream-suite.test.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { CancelledError, type TaskStream } from "@concurrent/futures";
 import { QueueExecutor, type QueueFuture } from "@concurrent/bullmq";
-import { currentRuntime, until } from "@concurrent/testkit/helpers";
-import { queueName, redis, startCli, stopCli, stopRedis, tasks, tempFile, worker } from "./helpers.js";
+import { currentRuntime, until, type RunningScript } from "@concurrent/testkit/helpers";
+import { queueName, redis, startChild, startCli, stopCli, stopRedis, tasks, tempFile, worker } from "./helpers.js";
+
+const streamParty = fileURLToPath(new URL("./fixtures/stream-party.js", import.meta.url));
 
 async function all<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -109,6 +113,35 @@ test("queue stream: a worker process SIGKILLed mid-stream — the re-run starts 
     await ex.shutdown({ cancelFutures: true });
     if (b) assert.equal(await stopCli(b), true);
     a.proc.kill("SIGKILL");
+  }
+});
+
+test("queue stream: a stream left open by processes that died expires — its consumer's process, then its worker's, SIGKILLed: no key of the stream is left", async () => {
+  const { url } = await redis();
+  const queue = queueName("stream-expire");
+  const rt = currentRuntime();
+  const ttl = 1000; // ms (60 s by default): stream-party shortens it in both processes
+  const client = new Redis(url);
+  let producer: RunningScript | undefined;
+  let consumer: RunningScript | undefined;
+  try {
+    producer = await startChild(rt, streamParty, ["worker", url, queue, String(ttl)], "ready");
+    consumer = await startChild(rt, streamParty, ["consumer", url, queue, String(ttl), tempFile("progress")], "job ");
+    const jobKey = /job (\S+)/.exec(consumer.stdout())![1]!;
+    const keys = [`${jobKey}:sv`, `${jobKey}:sc`];
+    consumer.proc.kill("SIGKILL");
+    await consumer.exited;
+    // The worker sends what its credit allows, and nobody reads it any more.
+    await until(async () => (await client.exists(keys[0]!)) === 1, "values the dead consumer never reads");
+    producer.proc.kill("SIGKILL");
+    await producer.exited;
+    // -1: a key without a time to live, which nothing would ever remove (-2: expired already).
+    for (const key of keys) assert.notEqual(await client.pttl(key), -1, `${key} has a time to live`);
+    await until(async () => (await client.exists(...keys)) === 0, "the stream's keys to expire", ttl + 10_000);
+  } finally {
+    client.disconnect();
+    consumer?.proc.kill("SIGKILL");
+    producer?.proc.kill("SIGKILL");
   }
 });
 

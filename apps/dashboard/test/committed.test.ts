@@ -146,9 +146,12 @@ test("committed results: the streaming and cancellation views plot every way and
 
 test("screenshots of each view over the committed results", { skip }, async () => {
   const page = await open();
+  // The toolbar sticks to the top of the window and would cover the top of each view's picture.
+  const unstick = await page.addStyleTag({ content: ".toolbar { position: static; }" });
   for (const id of await page.locator("#views > section").evaluateAll((s) => s.map((x) => x.id))) {
     await page.locator(`#${id}`).screenshot({ path: join(outputDir, `view-${id}.png`) });
   }
+  await unstick.evaluate((style) => (style as Element).remove());
 });
 
 test("committed results: no console errors, page errors or failed requests", { skip }, async () => {

@@ -2,6 +2,7 @@
 // no node:*, and names no Deno or Bun. Each adapter package calls registerRuntime() when it
 // loads; without one, core falls back to what every runtime has.
 import { registerAsyncContext, type AsyncContext } from "./context.js";
+import { useFollowerThen } from "./future.js";
 
 /** The runtime's answers, all optional. */
 export interface RuntimeHooks {
@@ -17,6 +18,12 @@ export interface RuntimeHooks {
    * awaits (see context.ts). A worker entry registers its own with `registerAsyncContext`.
    */
   asyncContext?: AsyncContext;
+  /**
+   * Give futures a `then` that runs on a plain promise following the future: for an engine
+   * where `then` on a promise subclass (and so `Promise.all` over futures) takes a slow path.
+   * Bun's adapter sets it (see future.ts, followerThen).
+   */
+  followerThen?: boolean;
 }
 
 const hooks: RuntimeHooks = {};
@@ -26,6 +33,7 @@ export function registerRuntime(runtime: RuntimeHooks): void {
   if (runtime.cpuCount) hooks.cpuCount = runtime.cpuCount;
   if (runtime.unrefTimer) hooks.unrefTimer = runtime.unrefTimer;
   if (runtime.asyncContext) registerAsyncContext(runtime.asyncContext);
+  if (runtime.followerThen) useFollowerThen();
 }
 
 export function defaultCpuCount(): number {

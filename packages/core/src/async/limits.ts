@@ -49,11 +49,11 @@ export class AsyncLimits {
     this.#watched = plan.watched;
   }
 
-  /** A call takes its slot now: sets its startedAt and inFlightAtStart; returns how long it waited. */
-  start(task: AsyncTask<unknown>): number {
+  /** A call takes its slot at `now`: sets its startedAt and inFlightAtStart; returns how long it waited. */
+  start(task: AsyncTask<unknown>, now: number): number {
     const submittedAt = task.startedAt;
     task.inFlightAtStart = ++this.inFlight;
-    task.startedAt = performance.now();
+    task.startedAt = now;
     if (this.#keys !== undefined) task.inFlightAtStart = this.#keys.start(task, task.startedAt, task.inFlightAtStart);
     if (this.#watched && this.#watchdog === undefined) {
       this.#lastProgress = task.startedAt;

@@ -31,7 +31,7 @@ export class AsyncRunner {
   #resolveIdle: (() => void) | undefined = undefined;
   readonly #drain = () => {
     this.#scheduled = false;
-    this.#pump();
+    this.#pump(undefined);
   };
 
   constructor(plan: AsyncPoolPlan) {
@@ -82,7 +82,15 @@ export class AsyncRunner {
     return stats;
   }
 
-  #pump(): void {
+  /**
+   * Start queued calls while slots are free. `now`: when the call that freed a slot finished,
+   * if it just did: the clock reading its finish took is the start time of the call started
+   * right after it (only the finished call's done callbacks ran in between), one clock read
+   * less per call — a read is ~400 instructions on Bun and Node 20, ~1,050 on Deno (cachegrind),
+   * against ~7,000 per async-pool call on Bun. After a call's own synchronous part ran, the
+   * clock is read afresh.
+   */
+  #pump(now: number | undefined): void {
     if (this.#draining) return;
     this.#draining = true;
     try {
@@ -101,7 +109,7 @@ export class AsyncRunner {
           this.#counts.cancelled++;
           continue;
         }
-        this.#start(task);
+        now = this.#start(task, now ?? performance.now());
       }
     } finally {
       this.#draining = false;
@@ -109,8 +117,9 @@ export class AsyncRunner {
     this.#checkIdle();
   }
 
-  #start(task: AsyncTask<unknown>): void {
-    this.#counts.waitTime.record(this.#limits.start(task));
+  /** Returns when the call finished if it did synchronously (see #pump), else undefined. */
+  #start(task: AsyncTask<unknown>, now: number): number | undefined {
+    this.#counts.waitTime.record(this.#limits.start(task, now));
     if (task.limits !== undefined) armRunTimeout(task, task.limits.timeout, (reason) => task.abort(reason));
     // The call is current for currentSignal(): through the adapter's async context when one
     // is registered (it follows the call's awaits), and around its synchronous part always.
@@ -121,8 +130,7 @@ export class AsyncRunner {
       result = hook === undefined ? task.fn(...task.args) : hook.run(task, task.fn, ...task.args);
     } catch (error) {
       setCurrentCall(previous);
-      this.#settle(task, error, true);
-      return;
+      return this.#settle(task, error, true);
     }
     setCurrentCall(previous);
     if (isThenable(result)) {
@@ -132,13 +140,13 @@ export class AsyncRunner {
         (value) => this.#finish(task, value, false),
         (error: unknown) => this.#finish(task, error, true),
       );
-    } else {
-      this.#settle(task, result, false);
+      return undefined;
     }
+    return this.#settle(task, result, false);
   }
 
-  // A sync call settles inside the pump loop; an async one re-enters the pump.
-  #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
+  // A sync call settles inside the pump loop; an async one re-enters the pump. Returns when.
+  #settle(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): number {
     const now = performance.now();
     this.#counts.runTime.record(now - task.startedAt);
     // A stream its consumer left (only ever a failure) is no error of the downstream's.
@@ -146,7 +154,7 @@ export class AsyncRunner {
     this.#limits.finish(task, now, failed && !closedEarly);
     if (task.done()) {
       this.#counts.failed++; // aborted by submitWith: its future already holds the reason
-      return;
+      return now;
     }
     if (closedEarly) {
       this.#counts.cancelled++;
@@ -158,11 +166,11 @@ export class AsyncRunner {
       this.#counts.completed++;
       task.setResult(outcome);
     }
+    return now;
   }
 
   #finish(task: AsyncTask<unknown>, outcome: unknown, failed: boolean): void {
-    this.#settle(task, outcome, failed);
-    this.#pump();
+    this.#pump(this.#settle(task, outcome, failed));
   }
 
   #initialize(): void {
@@ -181,7 +189,7 @@ export class AsyncRunner {
     };
     const done = () => {
       this.#init = "done";
-      this.#pump();
+      this.#pump(undefined);
     };
     try {
       const result = this.#initializer!(...this.#initArgs);

@@ -12,13 +12,14 @@ const runtime = currentRuntime();
 const tasks = taskModule<typeof import("./fixtures/tasks.js")>(new URL("./fixtures/tasks.js", import.meta.url));
 
 // Each crash costs a worker start: Bun starts one in a few ms, a Node worker_thread costs
-// tens of ms of CPU (about 90 ms per crash on a loaded 2-CPU CI box), a Deno one about 50.
-// CI runs 200 on Bun and 60 on Node and Deno to keep this file near 20 s per runtime;
-// FAULT_CRASHES=1000 (a multiple of 20) runs a soak.
-const CRASHES = Number(process.env["FAULT_CRASHES"] ?? (runtime === "bun" ? 200 : 60));
-// Each abort replaces a worker (hundreds of ms on a loaded Node 20); terminating a worker that
-// spins in a loop takes Deno several hundred ms more, so fewer there. FAULT_ABORTS raises it.
-const ABORTS = Number(process.env["FAULT_ABORTS"] ?? (runtime === "deno" ? 5 : 10));
+// tens of ms of CPU (about 300 ms of wall time per crash on the 2-CPU CI box while the other
+// test lane runs beside it), a Deno one about 50. CI runs 200 on Bun, 60 on Deno and 40 on
+// Node to keep this file near 20 s per runtime; FAULT_CRASHES=1000 (a multiple of 20) runs a soak.
+const CRASHES = Number(process.env["FAULT_CRASHES"] ?? (runtime === "bun" ? 200 : runtime === "deno" ? 60 : 40));
+// Each abort replaces a worker (over a second each on Node 20 in CI, beside the other lane);
+// terminating a worker that spins in a loop takes Deno several hundred ms more. Bun runs 10,
+// Node and Deno 5; FAULT_ABORTS raises it.
+const ABORTS = Number(process.env["FAULT_ABORTS"] ?? (runtime === "bun" ? 10 : 5));
 
 test(`faults (${runtime}): ${CRASHES} crashes of mixed kinds in a row, then normal work completes`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 4 });

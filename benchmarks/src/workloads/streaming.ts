@@ -11,6 +11,8 @@ export interface StreamingResult {
   totalMs: number;
   checksum: number;
   expected: number;
+  /** firstValue: the median round trip of a single task, timed in turns with the streams. */
+  roundTripMs?: number;
   rss?: RssReport;
 }
 
@@ -54,34 +56,51 @@ export function stream(n: number, highWaterMark: number): Promise<StreamingResul
   });
 }
 
-// The first-value and round-trip cases run this many times their timed rounds untimed first.
+// The first-value case runs this many times its timed rounds untimed first.
 const WARM_ROUNDS = 4;
 
 /**
- * Time to the first value of a stream on a warm pool, median of `rounds` streams of 1,000
- * values (each drained before the next starts), after WARM_ROUNDS × as many untimed ones — measured as
- * {@link roundTrip} measures a single task, so the two compare like for like. (Without the
- * untimed rounds the median is taken while the runtime still compiles the stream path, which
- * is longer than a submit's: on Bun the first 50 streams' median was twice the next 50's.)
+ * Time to the first value of a stream on a warm pool against a single task's round trip on
+ * the same pool, taken in turns: each round times one `submit` of `x => x`, then the first
+ * value of a stream of 1,000 values (drained before the next round). Medians of `rounds`
+ * each, after WARM_ROUNDS × as many untimed rounds. The two are measured in one process
+ * because a round trip moves by up to 2× from one process to the next on this 2-core VM
+ * (where the OS puts the two threads): medians of separate processes compared the processes
+ * as much as the two paths. (Without the untimed rounds the median is taken while the
+ * runtime still compiles the stream path: on Bun the first 50 streams' median was twice the
+ * next 50's.)
  */
 export function firstValue(rounds: number, highWaterMark: number): Promise<StreamingResult> {
   return withPool(async (pool) => {
-    const times: number[] = [];
+    const firsts: number[] = [];
+    const trips: number[] = [];
     let sum = 0;
-    for (let i = 0; i < WARM_ROUNDS * rounds; i++) for await (const v of pool.streamWith({ highWaterMark }, values, 1000)) void v;
-    for (let i = 0; i < rounds; i++) {
-      const t0 = performance.now();
+    const round = async (timed: boolean, i: number) => {
+      let t0 = performance.now();
+      const x = await pool.submit((x: number) => x, i);
+      const trip = performance.now() - t0;
+      t0 = performance.now();
       let first = -1;
       for await (const v of pool.streamWith({ highWaterMark }, values, 1000)) {
         if (first < 0) first = performance.now() - t0;
-        sum += v;
+        if (timed) sum += v;
       }
-      times.push(first);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    return { firstMs: median, totalMs: median, checksum: sum, expected: rounds * expectedSum(1000) };
+      if (timed) {
+        sum += x;
+        trips.push(trip);
+        firsts.push(first);
+      }
+    };
+    for (let i = 0; i < WARM_ROUNDS * rounds; i++) await round(false, i);
+    for (let i = 0; i < rounds; i++) await round(true, i);
+    const firstMs = medianOf(firsts);
+    return { firstMs, totalMs: firstMs, roundTripMs: medianOf(trips), checksum: sum, expected: rounds * expectedSum(1000) + expectedSum(rounds) };
   });
+}
+
+function medianOf(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** N values as one task returning an array: the first value comes with the last. */
@@ -148,23 +167,6 @@ export async function raw(n: number): Promise<StreamingResult> {
   const totalMs = performance.now() - t0;
   await terminate();
   return { firstMs: r.firstMs, totalMs, checksum: r.sum, expected: expectedSum(n) };
-}
-
-/** A single task's round trip on a warm worker (median of `rounds`), ms. */
-export function roundTrip(rounds: number): Promise<StreamingResult> {
-  return withPool(async (pool) => {
-    const times: number[] = [];
-    let sum = 0;
-    for (let i = 0; i < WARM_ROUNDS * rounds; i++) await pool.submit((x: number) => x, i); // untimed, as firstValue's
-    for (let i = 0; i < rounds; i++) {
-      const t0 = performance.now();
-      sum += await pool.submit((x: number) => x, i);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    return { firstMs: median, totalMs: median, checksum: sum, expected: expectedSum(rounds) };
-  });
 }
 
 /** Extra RSS while a consumer that sleeps 1 ms per value takes N values from a stream. */

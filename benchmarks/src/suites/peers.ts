@@ -58,9 +58,9 @@ export const peers: Suite = {
       asyncWarmup: 25,
       // Tiny submits warm up with 10 calls for every peer (it was 2). On Node 20 ours ran at
       // 0.67–0.71× raw after 2 (350k tasks/s) and 0.70–0.91× after 10 (455k–476k; raw moved
-      // 496k–679k from run to run): the
-      // young generation grows to its full size only after several batches that keep 20,000
-      // futures alive, and each scavenge before that copies them (scripts/submit-gc.mjs).
+      // 496k–679k from run to run): the young generation grows to its full size only after
+      // several batches that keep 20,000 futures alive, and each scavenge before that copies
+      // them (scripts/submit-gc.mjs).
       tinyWarmup: 10,
       memoryItems: ci ? 200_000 : 1_000_000,
       memoryBuffersize: 16,

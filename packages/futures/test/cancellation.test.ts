@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncPoolExecutor, WorkerExitedError, WorkerPoolExecutor, adapter, currentSignal, taskModule, type PoolAdapter } from "@concurrent/futures";
 import { currentRuntime, sleep } from "@concurrent/testkit/helpers";
-import { errorOf, flags } from "./helpers/pool.js";
+import { errorOf, flags, spinFlag } from "./helpers/pool.js";
 
 const runtime = currentRuntime();
 
@@ -62,6 +62,7 @@ for (const how of ["abort", "timeout"] as const) {
 test(`worker pool (${runtime}): a task that ignores its signal is terminated after grace; its future rejected at once; the pool carries on`, async () => {
   const counted = countingAdapter();
   const pool = new WorkerPoolExecutor({ maxWorkers: 1, adapter: counted.adapter });
+  const spinning = spinFlag();
   try {
     const tag = await pool.submit(tasks.workerTag);
     const flag = flags(1);
@@ -73,13 +74,14 @@ test(`worker pool (${runtime}): a task that ignores its signal is terminated aft
     assert.notEqual(await pool.submit(tasks.workerTag), tag, "a new worker");
     assert.equal(counted.spawned(), 2);
     // A spinning task (never yields: cannot even hear the abort) is stopped the same way.
-    const spin = pool.submitWith({ timeout: 20, grace: 50 }, tasks.spin);
+    const spin = pool.submitWith({ timeout: 20, grace: 50 }, tasks.spin, spinning.sab);
     assert.ok(isTimeout(await errorOf(spin)));
     assert.equal(await pool.submit(tasks.square, 6), 36);
     const s = pool.stats();
     assert.equal(s.failed, 2, JSON.stringify(s));
   } finally {
     await pool.terminateWorkers({ grace: 0 });
+    spinning.release();
   }
 });
 
@@ -107,11 +109,15 @@ test(`worker pool (${runtime}): terminateWorkers({ grace: 0 }) stops at once; a 
   assert.throws(() => void pool.terminateWorkers({ grace: -1 }), RangeError);
   assert.throws(() => void pool.terminateWorkers({ grace: "1" as never }), TypeError);
   assert.throws(() => void pool.terminateWorkers({ wait: true } as never), TypeError);
-  const flag = flags(1);
+  const flag = spinFlag();
   const f = pool.submit(tasks.spin, flag.sab);
-  await flag.started(0);
-  await pool.terminateWorkers({ grace: 0 });
-  assert.ok((await errorOf(f)) instanceof WorkerExitedError);
+  try {
+    await flag.started();
+    await pool.terminateWorkers({ grace: 0 });
+    assert.ok((await errorOf(f)) instanceof WorkerExitedError);
+  } finally {
+    flag.release();
+  }
 });
 
 test(`worker pool (${runtime}): a call aborted while queued on a busy worker never runs`, async () => {

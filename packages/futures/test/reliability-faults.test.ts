@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, taskModule } from "@concurrent/futures";
-import { errorOf, outcomes } from "./helpers/pool.js";
+import { errorOf, outcomes, spinFlag } from "./helpers/pool.js";
 import { currentRuntime } from "@concurrent/testkit/helpers";
 
 const runtime = currentRuntime();
@@ -61,20 +61,24 @@ test(`faults (${runtime}): ${CRASHES} crashes of mixed kinds in a row, then norm
 
 test(`faults (${runtime}): aborts of running calls many times in a row, then normal work completes`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 2 });
+  const spinning: ReturnType<typeof spinFlag>[] = [];
   try {
     for (let i = 0; i < ABORTS; i++) {
       const controller = new AbortController();
-      const flag = new SharedArrayBuffer(4);
+      const flag = spinFlag();
+      spinning.push(flag);
       // spin ignores its signal: a short grace, so each round is the terminate-and-replace
       // path, not a second of waiting (grace itself is tested in cancellation.test.ts).
-      const f = pool.submitWith({ signal: controller.signal, grace: 20 }, tasks.spin, flag);
-      while (Atomics.load(new Int32Array(flag), 0) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      const f = pool.submitWith({ signal: controller.signal, grace: 20 }, tasks.spin, flag.sab);
+      await flag.started();
       controller.abort(i);
       assert.equal(await errorOf(f), i);
     }
     assert.deepEqual(await Promise.all([pool.submit(tasks.square, 5), pool.submit(tasks.square, 6)]), [25, 36]);
   } finally {
     await pool.terminateWorkers();
+    // Only now, every spinning worker having been terminated (see spin in fixtures/tasks.ts).
+    for (const flag of spinning) flag.release();
   }
 });
 

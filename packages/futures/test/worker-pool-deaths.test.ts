@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BrokenExecutorError, WorkerExitedError, WorkerPoolExecutor, type Future, type WorkerPoolOptions } from "@concurrent/futures";
-import { errorOf, flags, outcomes, tasks, withPool } from "./helpers/pool.js";
+import { errorOf, flags, outcomes, spinFlag, tasks, withPool } from "./helpers/pool.js";
 import { currentRuntime } from "@concurrent/testkit/helpers";
 
 const runtime = currentRuntime();
@@ -120,7 +120,7 @@ test(`worker deaths (${runtime}): a pool given resourceLimits runs ordinary work
 
 test(`worker deaths (${runtime}): a worker stopped by terminateWorkers fails its running task, cancels queued ones`, async () => {
   const pool = new WorkerPoolExecutor({ maxWorkers: 1 });
-  const flag = flags();
+  const flag = spinFlag();
   try {
     const running = pool.submit(tasks.spin, flag.sab);
     const queued = pool.submit(tasks.square, 2);
@@ -132,23 +132,28 @@ test(`worker deaths (${runtime}): a worker stopped by terminateWorkers fails its
     assert.throws(() => pool.submit(tasks.square, 1), { code: "ERR_SHUTDOWN" });
   } finally {
     await pool.terminateWorkers();
+    flag.release();
   }
 });
 
 test(`abort (${runtime}): aborting a running task terminates and replaces its worker; the future rejects with signal.reason`, () =>
   withPool({ maxWorkers: 1 }, async (pool) => {
-    const flag = flags();
-    const tag = await pool.submit(tasks.workerTag);
-    const controller = new AbortController();
-    const f = pool.submitWith({ signal: controller.signal }, tasks.spin, flag.sab);
-    const queued = pool.submit(tasks.square, 5);
-    await flag.started();
-    const reason = new Error("stop it");
-    controller.abort(reason);
-    assert.equal(await errorOf(f), reason);
-    assert.equal(await queued, 25, "the call queued behind it runs on the replacement");
-    assert.notEqual(await pool.submit(tasks.workerTag), tag, "a new worker");
-    assert.equal(pool.stats().workers, 1);
+    const flag = spinFlag();
+    try {
+      const tag = await pool.submit(tasks.workerTag);
+      const controller = new AbortController();
+      const f = pool.submitWith({ signal: controller.signal }, tasks.spin, flag.sab);
+      const queued = pool.submit(tasks.square, 5);
+      await flag.started();
+      const reason = new Error("stop it");
+      controller.abort(reason);
+      assert.equal(await errorOf(f), reason);
+      assert.equal(await queued, 25, "the call queued behind it runs on the replacement");
+      assert.notEqual(await pool.submit(tasks.workerTag), tag, "a new worker");
+      assert.equal(pool.stats().workers, 1);
+    } finally {
+      flag.release();
+    }
   }));
 
 test(`abort (${runtime}): an already-aborted signal rejects at once and the task never runs`, () =>
@@ -180,10 +185,16 @@ test(`abort (${runtime}): aborting a queued task rejects it without running it`,
 
 test(`abort (${runtime}): a per-task timeout stops a running task with TimeoutError`, () =>
   withPool({ maxWorkers: 1 }, async (pool) => {
-    const error = await errorOf(pool.submitWith({ timeout: 50 }, tasks.spin));
-    assert.equal(error.code, "ERR_TIMEOUT");
-    assert.equal(error.name, "TimeoutError");
-    assert.equal(await pool.submit(tasks.square, 6), 36);
-    // A task that finishes in time is not touched by its timeout.
-    assert.equal(await pool.submitWith({ timeout: 60_000 }, tasks.square, 7), 49);
+    const flag = spinFlag();
+    try {
+      const error = await errorOf(pool.submitWith({ timeout: 50 }, tasks.spin, flag.sab));
+      assert.equal(error.code, "ERR_TIMEOUT");
+      assert.equal(error.name, "TimeoutError");
+      // This call waits for the spinning worker to be stopped and replaced (after grace).
+      assert.equal(await pool.submit(tasks.square, 6), 36);
+      // A task that finishes in time is not touched by its timeout.
+      assert.equal(await pool.submitWith({ timeout: 60_000 }, tasks.square, 7), 49);
+    } finally {
+      flag.release();
+    }
   }));

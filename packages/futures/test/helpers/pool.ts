@@ -18,6 +18,20 @@ export async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPo
   }
 }
 
+/**
+ * The flag of a `tasks.spin` call: `started()` once it runs; `release()` lets it return (see
+ * spin in fixtures/tasks.ts: on Deno a terminated worker's busy loop runs on until released).
+ */
+export function spinFlag(): { sab: SharedArrayBuffer; started(): Promise<void>; release(): void } {
+  const sab = new SharedArrayBuffer(8);
+  const a = new Int32Array(sab);
+  return {
+    sab,
+    started: () => until(() => Atomics.load(a, 0) !== 0, "the spinning task to start"),
+    release: () => void Atomics.store(a, 1, 1),
+  };
+}
+
 /** A shared flag a task raises (`Atomics.store(new Int32Array(sab), i, 1)`) so the host knows it started. */
 export function flags(n = 8): { sab: SharedArrayBuffer; get(i: number): number; started(i?: number): Promise<void> } {
   const sab = new SharedArrayBuffer(n * 4);

@@ -5,6 +5,7 @@
 import type { Future } from "@concurrent/futures";
 import { workerPool, warmPool, shutdownWithin } from "../harness/ours.js";
 import { measureRss, type RssReport } from "../harness/rss.js";
+import { median } from "../harness/stats.js";
 
 export interface StreamingResult {
   firstMs: number;
@@ -121,14 +122,9 @@ export function firstValue(rounds: number, highWaterMark: number): Promise<Strea
     };
     for (let i = 0; i < WARM_ROUNDS * rounds; i++) await round(false, i);
     for (let i = 0; i < rounds; i++) await round(true, i);
-    const firstMs = medianOf(firsts);
-    return { firstMs, totalMs: firstMs, roundTripMs: medianOf(trips), checksum: sum, expected: rounds * expectedSum(1000) + expectedSum(rounds) };
+    const firstMs = median(firsts);
+    return { firstMs, totalMs: firstMs, roundTripMs: median(trips), checksum: sum, expected: rounds * expectedSum(1000) + expectedSum(rounds) };
   });
-}
-
-function medianOf(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** N values as one task returning an array: the first value comes with the last. */

@@ -23,13 +23,8 @@ export async function withPool(options: WorkerPoolOptions, body: (pool: WorkerPo
  * spin in fixtures/tasks.ts: on Deno a terminated worker's busy loop runs on until released).
  */
 export function spinFlag(): { sab: SharedArrayBuffer; started(): Promise<void>; release(): void } {
-  const sab = new SharedArrayBuffer(8);
-  const a = new Int32Array(sab);
-  return {
-    sab,
-    started: () => until(() => Atomics.load(a, 0) !== 0, "the spinning task to start"),
-    release: () => void Atomics.store(a, 1, 1),
-  };
+  const flag = flags(2);
+  return { sab: flag.sab, started: () => flag.started(0), release: () => void Atomics.store(new Int32Array(flag.sab), 1, 1) };
 }
 
 /** A shared flag a task raises (`Atomics.store(new Int32Array(sab), i, 1)`) so the host knows it started. */

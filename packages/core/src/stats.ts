@@ -58,15 +58,18 @@ export class SampleWindow {
   }
 
   record(value: number): void {
-    // Not yet wrapped (next === count): grow by copying.
-    if (this.#count === this.#samples.length && this.#count < this.#size) {
+    let samples = this.#samples;
+    // Full but smaller than its size: it never wrapped (it grows as soon as it fills), so its
+    // samples are in order; grow by copying, and the next one goes after them.
+    if (this.#count === samples.length && this.#count < this.#size) {
       const grown = new Float64Array(Math.min(this.#size, this.#count * 2));
-      grown.set(this.#samples);
-      this.#samples = grown;
+      grown.set(samples);
+      this.#samples = samples = grown;
+      this.#next = this.#count;
     }
-    this.#samples[this.#next] = value;
-    this.#next = (this.#next + 1) % this.#samples.length;
-    if (this.#count < this.#samples.length) this.#count++;
+    samples[this.#next] = value;
+    if (++this.#next === samples.length) this.#next = 0;
+    if (this.#count < samples.length) this.#count++;
   }
 
   percentiles(): Percentiles {

@@ -18,3 +18,18 @@ test("stats: SampleWindow keeps exactly the most recent `size` samples, before, 
     }
   }
 });
+
+test("stats: SampleWindow keeps its oldest samples while it grows (recorded largest first, so a lost one shows in max)", () => {
+  for (const size of [9, 16, 100, 1024]) {
+    for (const n of [9, 17, 33, size, size + 1]) {
+      const w = new SampleWindow(size);
+      for (let i = n; i >= 1; i--) w.record(i);
+      const kept = Math.min(n, size);
+      const p = w.percentiles();
+      assert.equal(p.samples, kept, `size ${size}, ${n} samples`);
+      // The newest `kept` samples are kept - 1 ... 1 shifted: values kept, kept - 1, ..., 1.
+      assert.equal(p.max, kept, `size ${size}, ${n} samples: max`);
+      assert.equal(p.p50, Math.min(kept, Math.floor(0.5 * kept) + 1), `size ${size}, ${n} samples: p50`);
+    }
+  }
+});

@@ -42,7 +42,7 @@ export class AsyncPoolExecutor extends Executor {
       throw new TypeError(`AsyncPoolExecutor.submit expects a function, got ${describeValue(fn)}`);
     }
     const key = this.#keys === undefined ? "" : this.#keys.keyOf(args);
-    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()), key);
+    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args), key);
   }
 
   submitWith<A extends unknown[], R>(options: AsyncPoolSubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
@@ -72,7 +72,7 @@ export class AsyncPoolExecutor extends Executor {
       throw new TypeError(`AsyncPoolExecutor.stream expects a function, got ${describeValue(fn)}`);
     }
     const producer = new LocalStream(fn as (...args: unknown[]) => unknown, args, highWaterMark);
-    const task = new AsyncTask<StreamReturn<T>>(producer.run, [], performance.now());
+    const task = new AsyncTask<StreamReturn<T>>(producer.run, []);
     const stream = new StreamBuffer<StreamYield<T>, StreamReturn<T>>(task, highWaterMark, {
       grant: (n) => producer.grant(n),
       // Not started: it never will. Running: the producer stops at its next step, and the
@@ -125,6 +125,6 @@ export class AsyncPoolExecutor extends Executor {
     if (typeof fn !== "function") {
       throw new TypeError(`AsyncPoolExecutor.submitWith expects a function, got ${describeValue(fn)}`);
     }
-    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args, performance.now()), key);
+    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args), key);
   }
 }

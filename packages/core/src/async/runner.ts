@@ -22,6 +22,8 @@ export class AsyncRunner {
   readonly #keys: KeyedQueue<AsyncTask<unknown>> | undefined;
   readonly #counts = new ExecutorCounters();
   #scheduled = false;
+  /** When the first call not yet started by a pass was submitted (see enqueue). */
+  #submittedAt = 0;
   #draining = false;
   #broken: BrokenExecutorError | undefined = undefined;
   #init: "none" | "pending" | "running" | "done";
@@ -54,10 +56,16 @@ export class AsyncRunner {
     else this.#keys.push(task as AsyncTask<unknown>, key);
     // Start calls on a microtask, never inside submit: the caller gets a pending future
     // it can still cancel, and everything submitted in one turn is started in one pass.
+    // The calls submitted before that pass share one submit time, read at the first of them
+    // (none of them can start before the pass): one clock read per batch instead of per call
+    // (a read is ~100 ns on Deno, ~40 on Bun and Node, against ~700 per call). A call
+    // submitted after long synchronous work in the same turn counts that work as waiting.
     if (!this.#scheduled) {
       this.#scheduled = true;
+      this.#submittedAt = performance.now();
       queueMicrotask(this.#drain);
     }
+    task.startedAt = this.#submittedAt;
     return task;
   }
 

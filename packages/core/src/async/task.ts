@@ -11,19 +11,18 @@ import { abortedWith, controllerOf, type LazySignal } from "../lazy-signal.js";
  */
 export class AsyncTask<R> extends Future<R> implements CallContext {
   /**
-   * When the call was submitted (performance.now()) until it starts, then when it started:
-   * one field for both, as nothing needs the first once the wait is recorded (a field and, on
-   * V8, a boxed double less per call). Declared with a number so V8 keeps it a double field.
+   * When the call was submitted (set by AsyncRunner.enqueue) until it starts, then when it
+   * started: one field for both, as nothing needs the first once the wait is recorded (a field
+   * and, on V8, a boxed double less per call). Declared with a number so V8 keeps it a double
+   * field.
    */
   startedAt = 0;
 
   constructor(
     readonly fn: (...args: unknown[]) => unknown,
     readonly args: unknown[],
-    submittedAt: number,
   ) {
     super();
-    this.startedAt = submittedAt;
   }
   /**
    * Calls in flight when this one started, itself included, for the adaptive limit: the

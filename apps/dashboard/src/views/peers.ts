@@ -27,6 +27,13 @@ const MEASURES: { [group: string]: { title: string; axis: string; unit: string; 
     value: (c) => (c.stats ? 1000 / c.stats.throughput : null),
     what: "Milliseconds from submit to result of a single task on a warm pool",
   },
+  "roundtrip-in-turns": {
+    title: "Round trip, ours and raw postMessage timed in turns in one process (lower is better)",
+    axis: "ms per task (lower is better)",
+    unit: "ms",
+    value: (c) => c.metrics?.["latencyMs"] ?? null,
+    what: "Median milliseconds from submit to result of a single task, ours and raw postMessage taken in turns in one process (the child with the median ratio); the roundtrip/raw ratio uses these",
+  },
   memory: {
     title: "Memory: extra RSS of map with buffersize (lower is better)",
     axis: "extra RSS (MB, lower is better)",

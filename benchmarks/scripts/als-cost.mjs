@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// What running each call in its own async context costs, per runtime. The async pool runs
-// every call inside `AsyncLocalStorage.run` so that `currentSignal()` still finds the call
-// after an `await`; p-limit does not. This times batches of 20,000 trivial async calls
+// What running each call in its own async context costs, per runtime. Once a process uses
+// cancellation (its first `currentSignal()` or async-pool `submitWith`, or a task whose source
+// names `currentSignal`), the async pool runs every call inside `AsyncLocalStorage.run`, so
+// that `currentSignal()` still finds the call after an `await`; until then it does not
+// (core/src/context.ts), and the async-trivial benchmark never turns it on. This times batches of 20,000 trivial async calls
 // (`Promise.all` over them) in three blocks — made directly, made inside `als.run(...)`,
 // made directly again — each 20 warm-up batches and the median of 21 timed ones (blocks,
 // not turns: in turns each batch also collects the other's garbage):

@@ -220,3 +220,35 @@ test("AsyncPoolExecutor: initializer and initArgs of the wrong type are TypeErro
   assert.throws(() => new AsyncPoolExecutor({ initializer: 42 as never }), (e: unknown) => e instanceof TypeError && /initializer/.test(e.message));
   assert.throws(() => new AsyncPoolExecutor({ initArgs: "x" as never }), (e: unknown) => e instanceof TypeError && /initArgs/.test(e.message));
 });
+
+test("AsyncPoolExecutor: stats().waitTime counts from the turn a call was submitted in, not from an earlier turn's submits", async () => {
+  // Calls submitted in one turn share one clock read (async/runner.ts enqueue); a call
+  // submitted in a later turn must get its own. A runs alone; B is submitted 120 ms later
+  // and waits for A's slot: B's wait is A's run time less those 120 ms, whatever the load.
+  const ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const gate = deferred();
+  const a = ex.submit(() => gate.promise);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  const b = ex.submit(() => "b");
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  gate.resolve();
+  await a;
+  assert.equal(await b, "b");
+  const s = ex.stats();
+  assert.equal(s.waitTime.samples, 2);
+  assert.ok(s.runTime.max >= 140, `A ran ${s.runTime.max} ms`);
+  assert.ok(s.waitTime.max >= 20, `B waited ${s.waitTime.max} ms for A's slot`);
+  assert.ok(s.waitTime.max <= s.runTime.max - 100, `B waited ${s.waitTime.max} ms, A ran ${s.runTime.max} ms: B's wait must not count from A's submit`);
+  // Two calls submitted in one turn: the second waits at least the first's whole run.
+  const gate2 = deferred();
+  const c = ex.submit(() => gate2.promise);
+  const d = ex.submit(() => "d");
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  gate2.resolve();
+  await c;
+  assert.equal(await d, "d");
+  const s2 = ex.stats();
+  assert.equal(s2.waitTime.samples, 4);
+  assert.ok(s2.waitTime.max >= 50, `D waited ${s2.waitTime.max} ms for C's 60 ms run`);
+  await ex.shutdown();
+});

@@ -7,6 +7,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * Of paired measurements (a[i] taken with b[i]), the index whose ratio a/b is the median (the
+ * upper one of an even count): report that pair, so the two numbers stay a pair.
+ */
+export function medianRatioIndex(a: readonly number[], b: readonly number[]): number {
+  const order = a.map((_, i) => i).sort((i, j) => a[i]! / b[i]! - a[j]! / b[j]!);
+  return order[Math.floor(order.length / 2)]!;
+}
+
 function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 1) return sorted[0]!;
   const pos = (sorted.length - 1) * q;

@@ -1,5 +1,5 @@
 import { figure, type Figure } from "@concurrent/bench-schema";
-import { medianThroughput, statsFromSamples } from "../harness/stats.js";
+import { medianRatioIndex, medianThroughput, statsFromSamples } from "../harness/stats.js";
 import type { BenchCase } from "@concurrent/bench-schema";
 import { sumOfSquares, type BenchName, type PeerName } from "../peers/adapter.js";
 import { PeerProcess } from "../harness/peer-host.js";
@@ -181,20 +181,20 @@ async function pairedRoundTripCases(p: { pairedRoundTrips: number; workers: numb
       await proc.close();
     }
   }
-  const name = (peer: string) => `roundtrip-in-turns ${peer}`;
-  const out = (peer: string): BenchCase => ({ name: name(peer), group: "roundtrip-in-turns", labels: { peer } });
+  const out = (peer: string): BenchCase => ({ name: `roundtrip-in-turns ${peer}`, group: "roundtrip-in-turns", labels: { peer } });
   if (error !== undefined) {
     context.progress.note(`round trip in turns: ${error}`);
     return [OURS, "raw-postMessage"].map((peer) => ({ ...out(peer), status, error }));
   }
-  const order = pairs.map((_, i) => i).sort((a, b) => pairs[a]!.oursMs / pairs[a]!.rawMs - pairs[b]!.oursMs / pairs[b]!.rawMs);
-  const k = order[Math.floor(order.length / 2)]!;
-  const made = (peer: string, ms: (v: PairedRoundTrip) => number): BenchCase => ({
+  const ours = pairs.map((v) => v.oursMs);
+  const raw = pairs.map((v) => v.rawMs);
+  const k = medianRatioIndex(ours, raw);
+  const made = (peer: string, ms: number[]): BenchCase => ({
     ...out(peer),
-    stats: statsFromSamples(pairs.map(ms), 1),
-    metrics: { latencyMs: ms(pairs[k]!), medianOf: p.pairedRoundTrips, children: pairs.length },
+    stats: statsFromSamples(ms, 1),
+    metrics: { latencyMs: ms[k]!, medianOf: p.pairedRoundTrips, children: pairs.length },
   });
-  return [made(OURS, (v) => v.oursMs), made("raw-postMessage", (v) => v.rawMs)];
+  return [made(OURS, ours), made("raw-postMessage", raw)];
 }
 
 async function memoryCase(p: { memoryItems: number; memoryBuffersize: number; mapChunksize: number; workers: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase> {
@@ -250,8 +250,9 @@ function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
     return c?.metrics?.latencyMs !== undefined && c.status === undefined ? c.metrics.latencyMs : NaN;
   };
   const latency = (peer: string) => 1000 / tput(cases, "roundtrip", peer);
-  if (Number.isFinite(paired(OURS) / paired("raw-postMessage"))) {
-    push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip (in turns, one process)", paired(OURS), paired("raw-postMessage"), "ms"));
+  const [oursInTurns, rawInTurns] = [paired(OURS), paired("raw-postMessage")];
+  if (Number.isFinite(oursInTurns / rawInTurns)) {
+    push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip (in turns, one process)", oursInTurns, rawInTurns, "ms"));
   } else push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms"));
   push(figure("cpu-fib27/main-thread", `64 × fib(27) on ${cpus} workers vs main thread (speedup)`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "main-thread"), "tasks/s", { cpus }));
   // The target is about the pool, not the machine: our speedup over the speedup of the same

@@ -1,6 +1,6 @@
 import { figure, type BenchCase, type Figure } from "@concurrent/bench-schema";
 import { PeerProcess } from "../harness/peer-host.js";
-import { statsFromSamples } from "../harness/stats.js";
+import { medianRatioIndex, statsFromSamples } from "../harness/stats.js";
 import type { StreamingResult } from "../workloads/streaming.js";
 import { selected, type Suite, type SuiteContext } from "./suite.js";
 
@@ -106,8 +106,7 @@ export const streaming: Suite = {
  * median of the rounds (each child timed both in turns: the pair stays a pair).
  */
 function pairedFirstValue(c: StreamingCase, out: BenchCase, firsts: number[], trips: number[], repeats: number): BenchCase[] {
-  const order = firsts.map((_, i) => i).sort((a, b) => firsts[a]! / trips[a]! - firsts[b]! / trips[b]!);
-  const k = order[Math.floor(order.length / 2)]!;
+  const k = medianRatioIndex(firsts, trips);
   out.stats = statsFromSamples(firsts, 1);
   out.metrics = { firstValueMs: firsts[k]!, values: 1 };
   const trip: BenchCase = {

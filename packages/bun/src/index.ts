@@ -81,7 +81,7 @@ export const adapter: PoolAdapter = {
 
 // Core asks the runtime through these hooks: its CPU count, and an async context
 // so currentSignal() follows a call across its awaits (core/src/context.ts).
-// followerThen: JSC runs `then` on a promise subclass (a Future) on its slow path.
-registerRuntime({ cpuCount: adapter.cpuCount, asyncContext: new AsyncLocalStorage<CallContext>(), followerThen: true });
+// plainFutures: JSC runs `then` on a promise subclass (a Future) on its slow path.
+registerRuntime({ cpuCount: adapter.cpuCount, asyncContext: new AsyncLocalStorage<CallContext>(), plainFutures: true });
 
 export default adapter;

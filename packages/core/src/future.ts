@@ -42,22 +42,29 @@ function rejecting(error: unknown): PromiseLike<never> {
 }
 const ignore = (): void => {};
 const nativeThen = Promise.prototype.then;
+// True once usePlainFutures() ran: futures are not promises, each makes one on first use.
+let plain = false;
+// A plain future's promise, made on first use (friend access for Awaitable's methods).
+let promiseOf: <T>(future: Future<T>) => Promise<T>;
 
 /**
  * The eventual result of one call, as Python's `concurrent.futures.Future`; awaitable
  * (`await future` is `await future.result()`).
  *
- * A future is a native promise, settled when the future is done, whose `constructor` is
- * `Promise`: so `await future` and `Promise.all(futures)` take it as it is (one reaction, no
- * extra promise, job or closure per future) and `then` makes plain promises (on Bun through a
- * plain promise that follows the future: see followerThen). A future that
- * fails or is cancelled with nobody awaiting it is not an unhandled rejection, as in Python.
+ * By default a future is a native promise, settled when the future is done, whose
+ * `constructor` is `Promise`: so `await future` and `Promise.all(futures)` take it as it is
+ * (one reaction, no extra promise, job or closure per future) and `then` makes plain promises.
+ * On an engine where that is the slow path (Bun: see usePlainFutures) a future is instead a
+ * plain object whose `then` runs on one plain promise, made the first time it is asked for. A
+ * future that fails or is cancelled with nobody awaiting it is not an unhandled rejection, as
+ * in Python.
  */
 export class Future<T = unknown> extends Promise<T> {
   static {
     settledWith = (future) => (future.#state === "cancelled" || future.#failed ? rejecting(future.#outcome) : future.#outcome);
     failedOf = (future) => future.#failed;
     valueOf = (future) => future.#outcome;
+    promiseOf = <T>(future: Future<T>) => (future.#promise ?? future.#makePromise()) as Promise<T>;
   }
 
   #state: FutureState = "pending";
@@ -67,6 +74,8 @@ export class Future<T = unknown> extends Promise<T> {
   // One callback is the common case (an iterator or a waiting promise): keep it unboxed.
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
   #resolve: StoredCallback | undefined;
+  // A plain future's promise (see usePlainFutures), once something asked for it.
+  #promise: Promise<unknown> | undefined = undefined;
 
   constructor() {
     super(capture);
@@ -74,7 +83,7 @@ export class Future<T = unknown> extends Promise<T> {
     resolveOf = undefined;
     // PromiseResolve (used by await and Promise.all) returns a promise as it is only if its
     // constructor is Promise itself; each class of future gets that once.
-    if (this.constructor !== Promise) {
+    if (!plain && this.constructor !== Promise) {
       Object.defineProperty(new.target.prototype, "constructor", { value: Promise, writable: true, configurable: true });
     }
   }
@@ -121,7 +130,7 @@ export class Future<T = unknown> extends Promise<T> {
    */
   result(timeout?: number): Promise<T> {
     if (timeout !== undefined) checkTimeout(timeout, "timeout");
-    if (timeout === undefined || timeout === Infinity || this.done()) return this;
+    if (timeout === undefined || timeout === Infinity || this.done()) return plain ? promiseOf(this) : this;
     return this.#withTimeout(timeout);
   }
 
@@ -202,8 +211,12 @@ export class Future<T = unknown> extends Promise<T> {
     this.#resolve = undefined;
     if (this.#state === "cancelled") this.#outcome = new CancelledError();
     // Nobody awaiting a failed or cancelled future is not an unhandled rejection.
-    if (this.#state === "cancelled" || this.#failed) nativeThen.call(this, undefined, ignore);
-    resolve(settledWith(this));
+    if (this.#state === "cancelled" || this.#failed) {
+      const promise = plain ? this.#promise : this;
+      if (promise !== undefined) nativeThen.call(promise, undefined, ignore);
+    }
+    // A plain future nobody asked a promise of has none to settle.
+    if (resolve !== undefined) resolve(settledWith(this));
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
     this.#callbacks = undefined;
@@ -211,11 +224,24 @@ export class Future<T = unknown> extends Promise<T> {
     else for (const fn of callbacks) runCallback(fn, this);
   }
 
+  #makePromise(): Promise<unknown> {
+    const promise = new Promise(capture);
+    const resolve = resolveOf!;
+    resolveOf = undefined;
+    this.#promise = promise;
+    if (!this.done()) this.#resolve = resolve;
+    else {
+      if (this.#state === "cancelled" || this.#failed) nativeThen.call(promise, undefined, ignore);
+      resolve(settledWith(this));
+    }
+    return promise;
+  }
+
   #withTimeout(timeout: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimeoutError(`the future was not done within ${timeout} ms`)), timeout);
       nativeThen.call(
-        this,
+        plain ? promiseOf(this) : this,
         (value) => {
           clearTimeout(timer);
           resolve(value as T);
@@ -240,33 +266,41 @@ export function resultOf<T>(future: Future<T>): T {
 }
 
 /**
- * `then` through a plain promise that follows the future (made per call, settled by a done
- * callback with what the future itself was settled with).
- *
- * For engines where `then` on a promise subclass takes a slow generic path. On JSC (Bun) a
- * promise gets the fast path only if its prototype is `Promise.prototype`, so `Promise.all`
- * over futures called the native `then` of each future the slow way: measured on Bun 1.4.5 with
- * `valgrind --tool=cachegrind`, 20,000 futures per `Promise.all`, about 4,000 instructions more
- * per future than over plain promises; through a follower about 1,000 fewer per pool call in the
- * async-trivial benchmark. On V8 (Node, Deno) the extra promise cost more than it saved (+2,500
- * to +6,600 instructions per call on Node 20, +1,200 to +2,400 on Deno), so only an adapter that
- * asks for it gets it.
+ * What a plain future is made from (see usePlainFutures): `then`, `catch` and `finally` of one
+ * plain promise that the future makes the first time one of them, `result()` or `await` asks
+ * for it, and settles when it is done.
  */
-function followerThen<T, A = T, B = never>(
-  this: Future<T>,
-  onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-  onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-): Promise<A | B> {
-  const follower = new Promise<T>(capture);
-  const resolve = resolveOf!;
-  resolveOf = undefined;
-  this.addDoneCallback((future) => resolve(settledWith(future)));
-  return nativeThen.call(follower, onFulfilled, onRejected) as Promise<A | B>;
+class Awaitable<T> {
+  // Called by Future's constructor as `super(capture)`: a plain future has no promise yet.
+  constructor(_executor?: unknown) {}
+  then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return nativeThen.call(promiseOf(this as unknown as Future<T>), onFulfilled, onRejected) as Promise<A | B>;
+  }
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.then(undefined, onRejected);
+  }
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return promiseOf(this as unknown as Future<T>).finally(onFinally);
+  }
 }
 
-/** @internal Futures' `then` goes through a plain promise from now on (see followerThen). */
-export function useFollowerThen(): void {
-  Object.defineProperty(Future.prototype, "then", { value: followerThen, writable: true, configurable: true });
+/**
+ * @internal From now on futures are plain objects, not promises: each makes one plain
+ * promise the first time it is awaited or its `then` is called. For engines where `then` on a
+ * promise subclass takes a slow generic path. On JSC (Bun) a promise gets the fast path only
+ * if its prototype is `Promise.prototype`, so `Promise.all` over futures called each future's
+ * `then` the slow way, and made a derived promise per future. Measured on Bun 1.4.5 with
+ * `benchmarks/scripts/promise-all-floor.mjs` (make, `Promise.all` of 20,000, settle): 397–401
+ * ns per element for plain futures against 509–652 for a promise subclass. On V8 (Node, Deno)
+ * the subclass is as fast or faster (Deno 370–413 against 423–607), so only an adapter that
+ * asks for it gets it. Called once, before any future is made (an adapter calls it as it loads).
+ */
+export function usePlainFutures(): void {
+  if (plain) return;
+  plain = true;
+  // Future's constructor calls its class's prototype as `super`: Awaitable from now on.
+  Object.setPrototypeOf(Future, Awaitable);
+  Object.setPrototypeOf(Future.prototype, Awaitable.prototype);
 }
 
 /** True for a {@link Future} (of this copy of the library, or any object shaped like one). */

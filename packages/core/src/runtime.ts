@@ -2,7 +2,7 @@
 // no node:*, and names no Deno or Bun. Each adapter package calls registerRuntime() when it
 // loads; without one, core falls back to what every runtime has.
 import { registerAsyncContext, type AsyncContext } from "./context.js";
-import { useFollowerThen } from "./future.js";
+import { usePlainFutures } from "./future.js";
 
 /** The runtime's answers, all optional. */
 export interface RuntimeHooks {
@@ -19,11 +19,11 @@ export interface RuntimeHooks {
    */
   asyncContext?: AsyncContext;
   /**
-   * Give futures a `then` that runs on a plain promise following the future: for an engine
-   * where `then` on a promise subclass (and so `Promise.all` over futures) takes a slow path.
-   * Bun's adapter sets it (see future.ts, followerThen).
+   * Make futures plain objects that make a promise on first use, instead of promises: for an
+   * engine where `then` on a promise subclass (and so `Promise.all` over futures) takes a
+   * slow path. Bun's adapter sets it (see future.ts, usePlainFutures).
    */
-  followerThen?: boolean;
+  plainFutures?: boolean;
 }
 
 const hooks: RuntimeHooks = {};
@@ -33,7 +33,7 @@ export function registerRuntime(runtime: RuntimeHooks): void {
   if (runtime.cpuCount) hooks.cpuCount = runtime.cpuCount;
   if (runtime.unrefTimer) hooks.unrefTimer = runtime.unrefTimer;
   if (runtime.asyncContext) registerAsyncContext(runtime.asyncContext);
-  if (runtime.followerThen) useFollowerThen();
+  if (runtime.plainFutures) usePlainFutures();
 }
 
 export function defaultCpuCount(): number {

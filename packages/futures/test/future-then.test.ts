@@ -1,10 +1,11 @@
 // A future's then() as Promise.all, catch, finally and chains see it, on every runtime. On Bun
-// this package's adapter gives futures a then() that runs on a plain promise following the
-// future (core future.ts, followerThen); elsewhere it is the native then of the future itself.
-// Either way the outcome must be the same.
+// this package's adapter makes futures plain objects whose then() runs on one plain promise
+// made on first use (core future.ts, usePlainFutures); elsewhere a future is a promise and
+// then() is its native then. Either way the outcome must be the same.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncPoolExecutor, CancelledError, Future } from "@concurrent/futures";
+import { currentRuntime } from "@concurrent/testkit/helpers";
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -24,6 +25,24 @@ test("future then: Promise.all and allSettled over pool futures see values, erro
   assert.equal(settled[2]!.status, "rejected");
   assert.ok((settled[2] as PromiseRejectedResult).reason instanceof CancelledError);
   await ex.shutdown();
+});
+
+test("future then: a future is a promise except on Bun; result() is a promise everywhere", async () => {
+  const f = new Future<number>();
+  assert.equal(f instanceof Promise, currentRuntime() !== "bun");
+  assert.ok(f instanceof Future);
+  const pending = f.result();
+  assert.ok(pending instanceof Promise);
+  assert.equal(f.result(), pending, "one promise per future, not one per call");
+  f.setResult(5);
+  assert.equal(await pending, 5);
+  assert.equal(await f, 5);
+  const done = new Future<number>();
+  done.setResult(6);
+  assert.ok(done.result() instanceof Promise);
+  assert.equal(await done.result(), 6);
+  assert.equal(await done.result(100), 6);
+  assert.equal(Object.prototype.toString.call(done), "[object Future<finished>]");
 });
 
 test("future then: await and then() reject with the same error object, also for a cancelled future", async () => {
@@ -79,6 +98,13 @@ test("future then: a failed future nobody awaits, and one handled only through t
     const handled = g.then(undefined, () => "handled");
     g.setException(new Error("handled by then"));
     assert.equal(await handled, "handled");
+    // result() asked for and dropped, before and after the future failed.
+    const h = new Future();
+    void h.result();
+    h.setException(new Error("result() dropped"));
+    const c = new Future();
+    c.cancel();
+    void c.result();
     await tick();
     await tick();
   } finally {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // What `Promise.all` costs per element over four kinds of awaitable, per runtime: a plain
 // promise; a promise subclass shaped like our Future (five private fields, `constructor` set
-// to Promise so `await` and `Promise.all` take it as it is); the same with `then` handed to a
-// plain promise that follows it (what futures do on Bun); and a plain object with a `then`
-// that makes a promise on first use. Each element is made, put in one `Promise.all` of
-// 20,000, and settled; ns per element, median of 30 batches after 30 untimed. One kind per
-// process (a kind timed after another pays for the other's heap): give its number, 0–3.
+// to Promise so `await` and `Promise.all` take it as it is: our futures on Node and Deno); the
+// same with `then` handed to a new plain promise that follows it (what futures did on Bun
+// until 2026-12-02); and a plain object with a `then` that makes one promise on first use
+// (our futures on Bun since then: core future.ts, usePlainFutures). Each element is made, put
+// in one `Promise.all` of 20,000, and settled; ns per element, median of 30 batches after 30
+// untimed. One kind per process (a kind timed after another pays for the other's heap): give
+// its number, 0–3.
 //
 //   for k in 0 1 2 3; do node benchmarks/scripts/promise-all-floor.mjs $k; done
 //   for k in 0 1 2 3; do node_modules/.bin/bun benchmarks/scripts/promise-all-floor.mjs $k; done

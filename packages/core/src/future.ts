@@ -61,15 +61,15 @@ let promiseOf: <T>(future: Future<T>) => Promise<T>;
  */
 export class Future<T = unknown> extends Promise<T> {
   static {
-    settledWith = (future) => (future.#state === "cancelled" || future.#failed ? rejecting(future.#outcome) : future.#outcome);
-    failedOf = (future) => future.#failed;
+    settledWith = (future) => (future.#state === "cancelled" || future.#state === "failed" ? rejecting(future.#outcome) : future.#outcome);
+    failedOf = (future) => future.#state === "failed";
     valueOf = (future) => future.#outcome;
     promiseOf = <T>(future: Future<T>) => (future.#promise ?? future.#makePromise()) as Promise<T>;
   }
 
-  #state: FutureState = "pending";
-  #failed = false;
-  // The value, or the error when #failed (or cancelled: its CancelledError).
+  // "failed" is "finished" with an error: one field for both, a slot less per future.
+  #state: FutureState | "failed" = "pending";
+  // The value, or the error when "failed" (or cancelled: its CancelledError).
   #outcome: unknown = undefined;
   // One callback is the common case (an iterator or a waiting promise): keep it unboxed.
   #callbacks: StoredCallback | StoredCallback[] | undefined = undefined;
@@ -90,7 +90,8 @@ export class Future<T = unknown> extends Promise<T> {
 
   /** `"pending" | "running" | "cancelled" | "finished"`. */
   get state(): FutureState {
-    return this.#state;
+    const state = this.#state;
+    return state === "failed" ? "finished" : state;
   }
 
   /**
@@ -119,7 +120,8 @@ export class Future<T = unknown> extends Promise<T> {
 
   /** True once the future is cancelled or finished. */
   done(): boolean {
-    return this.#state === "cancelled" || this.#state === "finished";
+    const state = this.#state;
+    return state === "cancelled" || state === "finished" || state === "failed";
   }
 
   /**
@@ -142,7 +144,7 @@ export class Future<T = unknown> extends Promise<T> {
     return this.result(timeout).then(
       () => undefined,
       (error: unknown) => {
-        if (this.#state === "cancelled" || !this.#failed) throw error;
+        if (this.#state !== "failed") throw error;
         return error;
       },
     );
@@ -178,12 +180,12 @@ export class Future<T = unknown> extends Promise<T> {
       return true;
     }
     if (state === "cancelled") return false;
-    throw new InvalidStateError(`cannot start a future that is ${state}`);
+    throw new InvalidStateError(`cannot start a future that is ${this.state}`);
   }
 
   /** Complete the future with a value. @throws {InvalidStateError} if it is already done. */
   setResult(value: T): void {
-    if (this.done()) throw new InvalidStateError(`cannot set the result of a future that is ${this.#state}`);
+    if (this.done()) throw new InvalidStateError(`cannot set the result of a future that is ${this.state}`);
     this.#outcome = value;
     this.#state = "finished";
     this.#settle();
@@ -191,19 +193,18 @@ export class Future<T = unknown> extends Promise<T> {
 
   /** Complete the future with an error. @throws {InvalidStateError} if it is already done. */
   setException(error: unknown): void {
-    if (this.done()) throw new InvalidStateError(`cannot set the exception of a future that is ${this.#state}`);
+    if (this.done()) throw new InvalidStateError(`cannot set the exception of a future that is ${this.state}`);
     this.#outcome = error;
-    this.#failed = true;
-    this.#state = "finished";
+    this.#state = "failed";
     this.#settle();
   }
 
   override get [Symbol.toStringTag](): string {
-    return `Future<${this.#state}>`;
+    return `Future<${this.state}>`;
   }
 
   override toString(): string {
-    return `[Future ${this.#state}]`;
+    return `[Future ${this.state}]`;
   }
 
   #settle(): void {
@@ -211,7 +212,7 @@ export class Future<T = unknown> extends Promise<T> {
     this.#resolve = undefined;
     if (this.#state === "cancelled") this.#outcome = new CancelledError();
     // Nobody awaiting a failed or cancelled future is not an unhandled rejection.
-    if (this.#state === "cancelled" || this.#failed) {
+    if (this.#state === "cancelled" || this.#state === "failed") {
       const promise = plain ? this.#promise : this;
       if (promise !== undefined) nativeThen.call(promise, undefined, ignore);
     }
@@ -231,7 +232,7 @@ export class Future<T = unknown> extends Promise<T> {
     this.#promise = promise;
     if (!this.done()) this.#resolve = resolve;
     else {
-      if (this.#state === "cancelled" || this.#failed) nativeThen.call(promise, undefined, ignore);
+      if (this.#state === "cancelled" || this.#state === "failed") nativeThen.call(promise, undefined, ignore);
       resolve(settledWith(this));
     }
     return promise;

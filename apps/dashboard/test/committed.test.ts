@@ -5,10 +5,10 @@
 // test-output/ (view-<id>.png).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { TARGETS, TOLERANCES } from "@concurrent/bench-schema";
+import { TARGETS, TOLERANCES, type BenchResultFile } from "@concurrent/bench-schema";
 import { charts, launch, openPage, skip } from "./browser.js";
 import { buildSite } from "./build-site.js";
 import { appDir, outputDir } from "./paths.js";
@@ -61,6 +61,45 @@ test("committed results: every chart plots data, and says so in its data-dataset
       assert.ok(attr[d.label]! > 0 || d.label.startsWith("target"), `${chart.id}: dataset "${d.label}" is empty`);
     }
   }
+});
+
+/** The newest full run of `suite` on `runtime` in the committed results (what the page plots). */
+function newestFullRun(suite: string, runtime: string): BenchResultFile | undefined {
+  return readdirSync(committedResults)
+    .filter((name) => name.endsWith(".json") && name !== "baseline.json")
+    .map((name) => JSON.parse(readFileSync(join(committedResults, name), "utf8")) as BenchResultFile)
+    .filter((r) => r.suite === suite && r.runtime?.name === runtime && r.mode === "full")
+    .sort((a, b) => Date.parse(a.date) - Date.parse(b.date))
+    .at(-1);
+}
+
+test("committed results: the peers charts plot the numbers their figures compare (medians, not means)", { skip }, async () => {
+  const page = await open();
+  const all = await charts(page);
+  const checks = [
+    { chart: "peers-async-trivial", figure: "async-trivial/p-limit" },
+    { chart: "peers-tiny-submit", figure: "tiny-submit/raw-pipelined" },
+  ];
+  let checked = 0;
+  for (const runtime of ["node", "bun", "deno"]) {
+    const run = newestFullRun("peers", runtime);
+    if (run === undefined) continue;
+    for (const { chart, figure } of checks) {
+      const f = run.figures?.find((x) => x.name === figure);
+      if (f === undefined) continue;
+      const dataset = all.find((c) => c.id === chart)?.datasets.find((d) => d.label.toLowerCase().startsWith(runtime));
+      assert.ok(dataset, `${chart}: no dataset for ${runtime}`);
+      const values = dataset.data.filter((v): v is number => typeof v === "number");
+      for (const [side, want] of [["ours", f.ours], ["reference", f.reference]] as const) {
+        assert.ok(
+          values.some((v) => Math.abs(v - want) <= want * 1e-3),
+          `${chart} on ${runtime}: no bar at the figure's ${side} (${want}); bars: ${values.map((v) => Math.round(v)).join(", ")}`,
+        );
+      }
+      checked++;
+    }
+  }
+  assert.ok(checked > 0, "no committed peers run with these figures to check");
 });
 
 test("committed results: the scoreboard comes first and lists every target and gated figure per runtime", { skip }, async () => {

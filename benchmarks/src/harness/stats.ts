@@ -48,10 +48,8 @@ export function statsFromSamples(samples: readonly number[], opsPerIteration: nu
   };
 }
 
-/** Tasks per second at the median iteration time. */
-export function medianThroughput(stats: BenchStats): number {
-  return stats.p50 > 0 ? (stats.opsPerIteration ?? 1) / (stats.p50 / 1000) : 0;
-}
+/** Tasks per second at the median iteration time (one definition, shared with the dashboard). */
+export { medianThroughput } from "@concurrent/bench-schema";
 
 export function round(x: number, digits = 3): number {
   if (!Number.isFinite(x)) return x;

@@ -1,4 +1,4 @@
-import type { StoredFigure } from "./schema.js";
+import type { BenchStats, StoredFigure } from "./schema.js";
 import { TARGETS } from "./targets.js";
 
 /**
@@ -46,4 +46,13 @@ export function figure(
 export function targetValue(spec: { target: number; perCpu?: boolean }, cpus: number | undefined): number | undefined {
   if (!spec.perCpu) return spec.target;
   return cpus === undefined ? undefined : Number((spec.target * cpus).toFixed(2));
+}
+
+/**
+ * Tasks per second at the median iteration time: what throughput figures compare (a slow
+ * iteration moves the mean, `stats.throughput`, but not this), and so what a chart beside
+ * them plots.
+ */
+export function medianThroughput(stats: BenchStats): number {
+  return stats.p50 > 0 ? (stats.opsPerIteration ?? 1) / (stats.p50 / 1000) : 0;
 }

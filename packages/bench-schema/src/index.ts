@@ -16,6 +16,6 @@ export {
   type SuiteName,
 } from "./schema.js";
 export { validateResultFile, type ValidationResult } from "./validate.js";
-export { figure, met, targetValue, type Figure } from "./figures.js";
+export { figure, medianThroughput, met, targetValue, type Figure } from "./figures.js";
 export { TARGETS, TOLERANCES, type Target, type Tolerance } from "./targets.js";
 export { betterOf, figuresOf, fmtNumber, latestRuns, scoreRow, scoreboard, targetText, type ScoreRow } from "./scoreboard.js";

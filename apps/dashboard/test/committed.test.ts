@@ -73,7 +73,7 @@ function newestFullRun(suite: string, runtime: string): BenchResultFile | undefi
     .at(-1);
 }
 
-test("committed results: the peers charts plot the numbers their figures compare (medians, not means)", { skip }, async () => {
+test("committed results: the peers and IO-vs-CPU charts plot the numbers their figures compare (medians, not means)", { skip }, async () => {
   const page = await open();
   const all = await charts(page);
   const checks = [
@@ -100,6 +100,23 @@ test("committed results: the peers charts plot the numbers their figures compare
     }
   }
   assert.ok(checked > 0, "no committed peers run with these figures to check");
+
+  // The IO-vs-CPU view, on Node (the page's runtime here): each executor's line passes through
+  // its figure's number.
+  const io = newestFullRun("io-vs-cpu", "node");
+  const cpu = all.find((c) => c.id === "io-vs-cpu-cpu-fib");
+  for (const [name, executor] of [["cpu-fib/worker-cores/sequential", "WorkerPoolExecutor"], ["cpu-fib/async-best/sequential", "AsyncPoolExecutor"]] as const) {
+    const f = io?.figures?.find((x) => x.name === name);
+    if (f === undefined || cpu === undefined) continue;
+    const line = cpu.datasets.find((d) => d.label === executor);
+    assert.ok(line, `io-vs-cpu-cpu-fib: no ${executor} line`);
+    const values = line.data.filter((v): v is number => typeof v === "number");
+    assert.ok(
+      values.some((v) => Math.abs(v - f.ours) <= f.ours * 1e-3),
+      `io-vs-cpu-cpu-fib: ${executor} never at ${name}'s ${f.ours}; points: ${values.map((v) => Math.round(v)).join(", ")}`,
+    );
+    checked++;
+  }
 });
 
 test("committed results: the scoreboard comes first and lists every target and gated figure per runtime", { skip }, async () => {

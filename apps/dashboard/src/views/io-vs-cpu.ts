@@ -1,5 +1,5 @@
 import type { ChartDataset } from "chart.js";
-import type { BenchCase, RuntimeName } from "@concurrent/bench-schema";
+import { medianThroughput, type BenchCase, type RuntimeName } from "@concurrent/bench-schema";
 import { addChart, autoAxis, categoryAxis, colorFor, tooltipUnit, valueAxis } from "../charts.js";
 import { describeRun, isOk, latestRun, RUNTIME_LABEL, unique } from "../data.js";
 import { el } from "../dom.js";
@@ -53,7 +53,9 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
       const cases = ofKind(run);
       failed.push(...cases.filter((c) => !isOk(c)));
       const rt = run.result.runtime.name;
-      const seq = cases.find((c) => c.labels.executor === SEQUENTIAL && isOk(c))?.stats?.throughput;
+      // At the median iteration, as the suite's figures and speedups are.
+      const seqStats = cases.find((c) => c.labels.executor === SEQUENTIAL && isOk(c))?.stats;
+      const seq = seqStats ? medianThroughput(seqStats) : undefined;
       const value = (tp: number) => (speedup && seq ? tp / seq : tp);
       const prefix = ctx.compareRuntimes ? `${RUNTIME_LABEL[rt]} · ` : "";
       const executors = unique(cases.map((c) => c.labels.executor ?? "executor")).filter((e) => e !== SEQUENTIAL);
@@ -63,7 +65,7 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
           label: `${prefix}${executor}`,
           data: widths.map((w) => {
             const c = cases.find((x) => x.labels.executor === executor && x.labels.maxWorkers === w);
-            return c && isOk(c) && c.stats ? value(c.stats.throughput) : null;
+            return c && isOk(c) && c.stats ? value(medianThroughput(c.stats)) : null;
           }),
           borderColor: color,
           backgroundColor: color,
@@ -111,7 +113,7 @@ export function renderIoVsCpu(root: HTMLElement, ctx: ViewContext): void {
             x: categoryAxis("maxWorkers (tasks in flight)"),
             y: speedup
               ? valueAxis("speedup over sequential (×)")
-              : autoAxis("throughput (tasks/s)", datasets.flatMap((d) => d.data as (number | null)[])),
+              : autoAxis("median throughput (tasks/s)", datasets.flatMap((d) => d.data as (number | null)[])),
           },
           plugins: { tooltip: tooltipUnit(speedup ? "×" : "tasks/s") },
           interaction: { mode: "index", intersect: false },

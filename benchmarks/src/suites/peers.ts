@@ -139,6 +139,7 @@ function caseName(c: PeerCase): string {
   return `${c.group} ${c.peer}${c.variant ? ` (${c.variant})` : ""}`;
 }
 
+// A process's state read afresh: a bench call may have changed it (a timeout kills it).
 const stateOf = (proc: PeerProcess): PeerProcess["state"] => proc.state;
 
 type RoundParams = { rounds: number; iterations: number; timeMs: number; callTimeoutMs: number; workers: number; cpus: number };
@@ -153,8 +154,7 @@ async function runGroup(group: PeerCase[], processes: Map<PeerName, PeerProcess>
     // Set 1 is the peers' shared processes; later sets start their own, closed after.
     const fresh = new Map<number, PeerProcess>();
     try {
-      for (const i of indices) {
-        if (set === 1) continue;
+      for (const i of set === 1 ? [] : indices) {
         const proc = new PeerProcess(group[i]!.peer);
         fresh.set(i, proc);
         context.progress.update(set, sets, `${caseName(group[i]!)}: starting process ${set}/${sets}`);
@@ -176,7 +176,6 @@ async function runGroup(group: PeerCase[], processes: Map<PeerName, PeerProcess>
           }
           const r = await proc.bench(c.bench, c.args, c.expect, { iterations: p.iterations, timeMs: p.timeMs, warmup: round === 0 ? (c.warmup ?? 2) : 0, timeoutMs: p.callTimeoutMs });
           if ("error" in r) {
-            // The call may have changed the process's state (a timeout kills it).
             const state = stateOf(proc);
             errors[i] = r.error;
             timedOut[i] = state === "timeout";

@@ -132,7 +132,7 @@ export class Future<T = unknown> extends Promise<T> {
    */
   result(timeout?: number): Promise<T> {
     if (timeout !== undefined) checkTimeout(timeout, "timeout");
-    if (timeout === undefined || timeout === Infinity || this.done()) return plain ? promiseOf(this) : this;
+    if (timeout === undefined || timeout === Infinity || this.done()) return this.#awaited();
     return this.#withTimeout(timeout);
   }
 
@@ -208,16 +208,13 @@ export class Future<T = unknown> extends Promise<T> {
   }
 
   #settle(): void {
-    const resolve = this.#resolve!;
+    const resolve = this.#resolve;
     this.#resolve = undefined;
     if (this.#state === "cancelled") this.#outcome = new CancelledError();
-    // Nobody awaiting a failed or cancelled future is not an unhandled rejection.
-    if (this.#state === "cancelled" || this.#state === "failed") {
-      const promise = plain ? this.#promise : this;
-      if (promise !== undefined) nativeThen.call(promise, undefined, ignore);
-    }
-    // A plain future nobody asked a promise of has none to settle.
-    if (resolve !== undefined) resolve(settledWith(this));
+    // A plain future nobody asked a promise of has none to settle; one that has a promise
+    // held its resolve function until now.
+    const promise = plain ? this.#promise : this;
+    if (promise !== undefined) this.#seal(promise, resolve!);
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return;
     this.#callbacks = undefined;
@@ -225,24 +222,33 @@ export class Future<T = unknown> extends Promise<T> {
     else for (const fn of callbacks) runCallback(fn, this);
   }
 
+  /** Settle `promise` (this future's, through `resolve`) with the outcome of this done future. */
+  #seal(promise: Promise<unknown>, resolve: StoredCallback): void {
+    // Nobody awaiting a failed or cancelled future is not an unhandled rejection.
+    if (this.#state === "cancelled" || this.#state === "failed") nativeThen.call(promise, undefined, ignore);
+    resolve(settledWith(this));
+  }
+
   #makePromise(): Promise<unknown> {
     const promise = new Promise(capture);
     const resolve = resolveOf!;
     resolveOf = undefined;
     this.#promise = promise;
-    if (!this.done()) this.#resolve = resolve;
-    else {
-      if (this.#state === "cancelled" || this.#state === "failed") nativeThen.call(promise, undefined, ignore);
-      resolve(settledWith(this));
-    }
+    if (this.done()) this.#seal(promise, resolve);
+    else this.#resolve = resolve;
     return promise;
+  }
+
+  /** What `result()` and its timeout wait on: the future itself, or a plain future's promise. */
+  #awaited(): Promise<T> {
+    return plain ? promiseOf(this) : this;
   }
 
   #withTimeout(timeout: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimeoutError(`the future was not done within ${timeout} ms`)), timeout);
       nativeThen.call(
-        plain ? promiseOf(this) : this,
+        this.#awaited(),
         (value) => {
           clearTimeout(timer);
           resolve(value as T);
@@ -291,10 +297,10 @@ class Awaitable<T> {
  * promise subclass takes a slow generic path. On JSC (Bun) a promise gets the fast path only
  * if its prototype is `Promise.prototype`, so `Promise.all` over futures called each future's
  * `then` the slow way, and made a derived promise per future. Measured on Bun 1.4.5 with
- * `benchmarks/scripts/promise-all-floor.mjs` (make, `Promise.all` of 20,000, settle): 397–401
- * ns per element for plain futures against 509–652 for a promise subclass. On V8 (Node, Deno)
- * the subclass is as fast or faster (Deno 370–413 against 423–607), so only an adapter that
- * asks for it gets it. Called once, before any future is made (an adapter calls it as it loads).
+ * `benchmarks/scripts/promise-all-floor.mjs` (make, `Promise.all` of 20,000, settle): 312 ns
+ * per element for plain futures, against 496 for a promise subclass and 425 for one whose
+ * `then` goes through a new plain promise. On V8 the subclass is faster (Node 20: 1,088
+ * against 1,178; Deno: 242 against 461), so only an adapter that asks for it gets it. Called once, before any future is made (an adapter calls it as it loads).
  */
 export function usePlainFutures(): void {
   if (plain) return;

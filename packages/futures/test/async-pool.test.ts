@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import os from "node:os";
 import { AsyncPoolExecutor, BrokenExecutorError, CancelledError, TimeoutError } from "@concurrent/futures";
 import { executorSuite } from "@concurrent/conformance/executor";
+import { sleep } from "@concurrent/testkit/helpers";
 
 executorSuite("AsyncPoolExecutor", (options) => new AsyncPoolExecutor(options), {
   defaultMaxWorkers: Math.min(32, os.availableParallelism() + 4),
@@ -228,9 +229,9 @@ test("AsyncPoolExecutor: stats().waitTime counts from the turn a call was submit
   const ex = new AsyncPoolExecutor({ maxWorkers: 1 });
   const gate = deferred();
   const a = ex.submit(() => gate.promise);
-  await new Promise((resolve) => setTimeout(resolve, 120));
+  await sleep(120);
   const b = ex.submit(() => "b");
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await sleep(30);
   gate.resolve();
   await a;
   assert.equal(await b, "b");
@@ -243,7 +244,7 @@ test("AsyncPoolExecutor: stats().waitTime counts from the turn a call was submit
   const gate2 = deferred();
   const c = ex.submit(() => gate2.promise);
   const d = ex.submit(() => "d");
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await sleep(60);
   gate2.resolve();
   await c;
   assert.equal(await d, "d");

@@ -1,3 +1,4 @@
+import { argumentsAfter } from "./arguments.js";
 import { CancelledError, ShutdownError } from "./errors.js";
 import { Executor, type ShutdownOptions } from "./executor.js";
 import type { Future } from "./future.js";
@@ -36,20 +37,20 @@ export class AsyncPoolExecutor extends Executor {
     this.#runner = new AsyncRunner(plan);
   }
 
-  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    if (this.#shutdown) throw new ShutdownError();
-    if (typeof fn !== "function") {
-      throw new TypeError(`AsyncPoolExecutor.submit expects a function, got ${describeValue(fn)}`);
-    }
-    const key = this.#keys === undefined ? "" : this.#keys.keyOf(args);
-    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args), key);
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  submit(fn: (...args: unknown[]) => unknown): Future<unknown> {
+    // Read through `arguments`, not a rest parameter: a call with one argument makes no array.
+    const one = arguments.length === 2;
+    return this.#submit("submit", undefined, fn, one ? arguments[1] : undefined, one ? undefined : argumentsAfter(arguments, 1));
   }
 
-  submitWith<A extends unknown[], R>(options: AsyncPoolSubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+  submitWith<A extends unknown[], R>(options: AsyncPoolSubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  submitWith(options: AsyncPoolSubmitOptions, fn: (...args: unknown[]) => unknown): Future<unknown> {
     const key = keyIn(options, this.#keys !== undefined, "submitWith");
     checkSubmitOptions(withoutKey(options));
     useAsyncContext();
-    const task = (key === undefined ? this.submit(fn, ...args) : this.#submitKeyed(key, fn, args)) as AsyncTask<Awaited<R>>;
+    const one = arguments.length === 3;
+    const task = this.#submit("submitWith", key, fn, one ? arguments[2] : undefined, one ? undefined : argumentsAfter(arguments, 2));
     task.limits = options;
     abortOn(task, options, (reason) => task.abort(reason));
     return task;
@@ -72,7 +73,7 @@ export class AsyncPoolExecutor extends Executor {
       throw new TypeError(`AsyncPoolExecutor.stream expects a function, got ${describeValue(fn)}`);
     }
     const producer = new LocalStream(fn as (...args: unknown[]) => unknown, args, highWaterMark);
-    const task = new AsyncTask<StreamReturn<T>>(producer.run, []);
+    const task = new AsyncTask<StreamReturn<T>>(producer.run, undefined, []);
     const stream = new StreamBuffer<StreamYield<T>, StreamReturn<T>>(task, highWaterMark, {
       grant: (n) => producer.grant(n),
       // Not started: it never will. Running: the producer stops at its next step, and the
@@ -120,11 +121,14 @@ export class AsyncPoolExecutor extends Executor {
     return this.#runner.stats();
   }
 
-  #submitKeyed<A extends unknown[], R>(key: string, fn: (...args: A) => R, args: A): Future<Awaited<R>> {
+  /** A call of `fn` with `arg` (when `args` is undefined) or `args`, under `key` or the one keyOf gives. */
+  #submit(method: string, key: string | undefined, fn: (...args: unknown[]) => unknown, arg: unknown, args: unknown[] | undefined): AsyncTask<unknown> {
     if (this.#shutdown) throw new ShutdownError();
     if (typeof fn !== "function") {
-      throw new TypeError(`AsyncPoolExecutor.submitWith expects a function, got ${describeValue(fn)}`);
+      throw new TypeError(`AsyncPoolExecutor.${method} expects a function, got ${describeValue(fn)}`);
     }
-    return this.#runner.enqueue(new AsyncTask<Awaited<R>>(fn as (...args: unknown[]) => unknown, args), key);
+    const task = new AsyncTask<unknown>(fn, arg, args);
+    this.#runner.enqueue(task, key ?? (this.#keys === undefined ? "" : this.#keys.keyOf(args ?? [arg])));
+    return task;
   }
 }

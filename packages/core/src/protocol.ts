@@ -126,21 +126,20 @@ export function encodeDefine(batch: unknown[], at: number, id: number, source: s
   return at + 4;
 }
 
-/**
- * Host: write a call record into a BATCH: OP_CALL with its arguments (OP_CALL1 with the
- * argument itself when there is one), OP_CHUNK with its items.
- */
-export function encodeCall(batch: unknown[], at: number, op: typeof OP_CALL | typeof OP_CHUNK, id: number, payload: unknown[]): number {
-  const one = op === OP_CALL && payload.length === 1;
-  batch[at] = one ? OP_CALL1 : op;
+/** The op of a call record: OP_CALL1 (payload: the one argument), OP_CALL (the arguments) or OP_CHUNK (the items). */
+export type CallOp = typeof OP_CALL1 | typeof OP_CALL | typeof OP_CHUNK;
+
+/** Host: write a call record into a BATCH. */
+export function encodeCall(batch: unknown[], at: number, op: CallOp | typeof OP_STREAM, id: number, payload: unknown): number {
+  batch[at] = op;
   batch[at + 1] = id;
-  batch[at + 2] = one ? payload[0] : payload;
+  batch[at + 2] = payload;
   return at + CALL_WIDTH;
 }
 
 /** Host: write a stream call record into a BATCH (`cells`: its shared credit cells). */
 export function encodeStreamCall(batch: unknown[], at: number, id: number, args: unknown[], highWaterMark: number, cells: Int32Array | undefined): number {
-  return encodeCall(batch, at, OP_STREAM as typeof OP_CALL, id, [args, highWaterMark, cells]);
+  return encodeCall(batch, at, OP_STREAM, id, [args, highWaterMark, cells]);
 }
 
 /** Worker: the arguments, high-water mark and shared credit cells of an OP_STREAM record's payload. */

@@ -21,6 +21,11 @@ export function callCases({ name, gate, using }: SuiteContext): void {
       assert.deepEqual(await ex.submit(given, [1, 2]), [1, [1, 2]], "one array argument stays one argument");
       assert.deepEqual(await ex.submit(given, undefined), [1, undefined], "an undefined argument is still an argument");
       assert.deepEqual(await ex.submit(given, "a", ["b"], 3), [3, "a", ["b"], 3]);
+      // submitWith passes the same arguments (both read them without a rest array).
+      assert.deepEqual(await ex.submitWith({}, given), [0]);
+      assert.deepEqual(await ex.submitWith({}, given, [1, 2]), [1, [1, 2]]);
+      assert.deepEqual(await ex.submitWith({}, given, undefined), [1, undefined]);
+      assert.deepEqual(await ex.submitWith({ timeout: 60_000 }, given, "a", undefined), [2, "a", undefined]);
     }));
 
   test(`${name}: a task's error rejects its future with that error (name and message kept)`, () =>

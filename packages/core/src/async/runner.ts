@@ -135,7 +135,9 @@ export class AsyncRunner {
     const previous = setCurrentCall(task);
     let result: unknown;
     try {
-      result = hook === undefined ? task.fn(...task.args) : hook.run(task, task.fn, ...task.args);
+      const args = task.args;
+      if (hook === undefined) result = args === undefined ? task.fn(task.arg) : task.fn(...args);
+      else result = args === undefined ? hook.run(task, task.fn, task.arg) : hook.run(task, task.fn, ...args);
     } catch (error) {
       setCurrentCall(previous);
       return this.#settle(task, error, true);

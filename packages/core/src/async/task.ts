@@ -20,7 +20,10 @@ export class AsyncTask<R> extends Future<R> implements CallContext {
 
   constructor(
     readonly fn: (...args: unknown[]) => unknown,
-    readonly args: unknown[],
+    /** The one argument, when `args` is undefined (the common call: no array per call). */
+    readonly arg: unknown,
+    /** The arguments of a call that has not exactly one. */
+    readonly args: unknown[] | undefined,
   ) {
     super();
   }

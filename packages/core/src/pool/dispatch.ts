@@ -2,7 +2,7 @@
 // everything queued leaves in one BATCH message per worker, spread evenly over the workers.
 import { ShutdownError } from "../errors.js";
 import type { Task } from "../executor.js";
-import { encodeCall, encodeDefine, encodeStreamCall, H_BATCH, OP_CALL, OP_CHUNK } from "../protocol.js";
+import { encodeCall, encodeDefine, encodeStreamCall, H_BATCH, OP_CHUNK, type CallOp } from "../protocol.js";
 import type { TransferItem } from "../transfer.js";
 import type { Pool } from "./pool.js";
 import type { PoolWorker } from "./pool-worker.js";
@@ -19,8 +19,11 @@ const MAX_AHEAD = 1024;
 // behind it on its worker (it holds the worker until its consumer is done).
 const STREAM_MS = 1e9;
 
-/** Queue a call (a chunk of `map` when `chunk`); it leaves at the end of this turn. */
-export function submitCall(pool: Pool, fn: Task<never, unknown>, args: unknown[], chunk: boolean, transfer: readonly TransferItem[] | undefined): PoolTask {
+/**
+ * Queue a call (`op` and `payload` as in {@link PoolTask}: one argument, the arguments, or a
+ * chunk of `map`); it leaves at the end of this turn.
+ */
+export function submitCall(pool: Pool, fn: Task<never, unknown>, op: CallOp, payload: unknown, transfer: readonly TransferItem[] | undefined): PoolTask {
   if (pool.closed) throw new ShutdownError();
   // Most submits repeat the previous function: skip the WeakMap lookup for it.
   let def = pool.lastDef;
@@ -31,7 +34,7 @@ export function submitCall(pool: Pool, fn: Task<never, unknown>, args: unknown[]
   }
   // The first call of a turn reads the clock for all of them (a flush ends the turn).
   const turn = pool.scheduled ? pool.turn : (pool.turn = { at: performance.now() });
-  const task = new PoolTask(def, args, chunk, transfer, turn);
+  const task = new PoolTask(def, op, payload, transfer, turn);
   if (pool.broken) {
     task.setRunningOrNotifyCancel();
     task.setException(pool.broken);
@@ -165,8 +168,8 @@ function appendCall(batch: unknown[], at: number, w: PoolWorker, task: PoolTask)
     }
     w.lastDefined = def.id;
   }
-  if (task.stream !== undefined) return encodeStreamCall(batch, at, def.id, task.args, task.stream.highWaterMark, task.stream.control.cells);
-  return encodeCall(batch, at, task.chunk ? OP_CHUNK : OP_CALL, def.id, task.args);
+  if (task.stream !== undefined) return encodeStreamCall(batch, at, def.id, task.payload as unknown[], task.stream.highWaterMark, task.stream.control.cells);
+  return encodeCall(batch, at, task.op, def.id, task.payload);
 }
 
 // The batch could not be cloned: find the calls whose arguments cannot cross, fail only
@@ -200,7 +203,7 @@ function uncloneableArguments(tasks: readonly PoolTask[]): Map<PoolTask, TypeErr
   for (const task of tasks) {
     if (task.transfer) continue;
     try {
-      structuredClone(task.args);
+      structuredClone(task.payload);
     } catch (cloneError) {
       culprits.set(
         task,
@@ -219,5 +222,5 @@ export function expectedMs(pool: Pool, task: PoolTask): number {
   if (task.stream !== undefined) return STREAM_MS;
   const def = task.def;
   if (def.id !== pool.lastMeasured && !pool.measured.has(def.id)) return TARGET_AHEAD_MS;
-  return task.chunk ? def.avgMs * task.args.length : def.avgMs;
+  return task.op === OP_CHUNK ? def.avgMs * task.calls : def.avgMs;
 }

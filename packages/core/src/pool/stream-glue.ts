@@ -4,7 +4,7 @@
 // wakes a producer that parked), close as a message, frames come in as the worker yields.
 import { CancelledError } from "../errors.js";
 import type { Task } from "../executor.js";
-import { H_STREAM_CLOSE, H_STREAM_CREDIT } from "../protocol.js";
+import { H_STREAM_CLOSE, H_STREAM_CREDIT, OP_CALL } from "../protocol.js";
 import { StreamBuffer } from "../stream/buffer.js";
 import { SharedCredit } from "../stream/shared-credit.js";
 import { checkStreamOptions } from "../stream/options.js";
@@ -19,7 +19,7 @@ import { abort, graceOver, waiting } from "./time-limits.js";
 /** The body of `WorkerPoolExecutor.streamWith`. */
 export function streamCall(pool: Pool, options: StreamOptions, fn: Task<never, StreamSource>, args: unknown[]): StreamBuffer<unknown, unknown> {
   const highWaterMark = checkStreamOptions(options);
-  const task = submitCall(pool, fn, args, false, options.transfer);
+  const task = submitCall(pool, fn, OP_CALL, args, options.transfer);
   const credit = new SharedCredit();
   const stream = new StreamBuffer<unknown, unknown>(task, highWaterMark, {
     cells: credit.cells,

@@ -3,6 +3,7 @@ import { Future } from "../future.js";
 import { functionSource, isModuleTask } from "../tasks.js";
 import type { SubmitOptions, Task } from "../executor.js";
 import type { StreamBuffer } from "../stream/buffer.js";
+import { OP_CHUNK, type CallOp } from "../protocol.js";
 
 /** What a worker needs to know to run a function: its id and how to define it. */
 export interface TaskDef {
@@ -88,15 +89,24 @@ export class PoolTask<R = unknown> extends Future<R> {
 
   constructor(
     readonly def: TaskDef,
-    /** Arguments of a call, or the items of a chunk. */
-    readonly args: unknown[],
-    readonly chunk: boolean,
+    /** OP_CALL1 (a call with one argument), OP_CALL (any other call) or OP_CHUNK (a chunk of `map`). */
+    readonly op: CallOp,
+    /**
+     * By `op`: the one argument itself (no array per call: one argument is the common case),
+     * the arguments, or the chunk's items.
+     */
+    readonly payload: unknown,
     transfer: readonly TransferItem[] | undefined,
     /** When it was submitted (shared by the calls of its turn). */
     readonly submitted: SubmitTurn,
   ) {
     super();
     if (transfer !== undefined) this.#more().transfer = transfer;
+  }
+
+  /** Calls this record stands for: a chunk's items, else 1. */
+  get calls(): number {
+    return this.op === OP_CHUNK ? (this.payload as unknown[]).length : 1;
   }
 
   #more(): TaskExtras {

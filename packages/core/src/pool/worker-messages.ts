@@ -68,7 +68,7 @@ function onResults(pool: Pool, w: PoolWorker, message: unknown[]): void {
     pool.counts.runTime.record(ms);
     pool.counts.waitTime.record(Math.max(0, now - task.submitted.at - ms));
     const def = task.def;
-    const perItem = task.chunk ? ms / Math.max(1, task.args.length) : ms;
+    const perItem = ms / Math.max(1, task.calls);
     def.avgMs = def.avgMs < 0 ? perItem : def.avgMs * 0.8 + perItem * 0.2;
     if (def.id !== pool.lastMeasured) {
       pool.measured.add(def.id);

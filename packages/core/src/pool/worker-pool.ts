@@ -2,6 +2,8 @@ import { Executor, type ShutdownOptions, type SubmitOptions, type Task } from ".
 import type { Future } from "../future.js";
 import type { WorkerPoolStats } from "../stats.js";
 import type { StreamOptions, StreamReturn, StreamSource, StreamYield, TaskStream } from "../stream/task-stream.js";
+import { argumentsAfter } from "../arguments.js";
+import { OP_CALL, OP_CALL1, OP_CHUNK } from "../protocol.js";
 import { checkSubmitOptions } from "../submit-options.js";
 import { checkOptions, checkTimeout } from "../validate.js";
 import { autoChunksize } from "./chunksize.js";
@@ -36,15 +38,24 @@ export class WorkerPoolExecutor extends Executor {
     this.#pool = new Pool(adapter, options);
   }
 
-  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
-    return submitCall(this.#pool, fn, args, false, undefined) as Future<Awaited<R>>;
+  submit<A extends unknown[], R>(fn: Task<A, R>, ...args: A): Future<Awaited<R>>;
+  submit(fn: Task<never, unknown>): Future<unknown> {
+    // Read through `arguments` rather than a rest parameter: a call with one argument then
+    // makes no array (the engines elide `arguments` read by index: see argumentsAfter).
+    return arguments.length === 2
+      ? submitCall(this.#pool, fn, OP_CALL1, arguments[1], undefined)
+      : submitCall(this.#pool, fn, OP_CALL, argumentsAfter(arguments, 1), undefined);
   }
 
-  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>> {
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: Task<A, R>, ...args: A): Future<Awaited<R>>;
+  submitWith(options: SubmitOptions, fn: Task<never, unknown>): Future<unknown> {
     checkSubmitOptions(options);
-    const task = submitCall(this.#pool, fn, args, false, options.transfer);
+    const task =
+      arguments.length === 3
+        ? submitCall(this.#pool, fn, OP_CALL1, arguments[2], options.transfer)
+        : submitCall(this.#pool, fn, OP_CALL, argumentsAfter(arguments, 2), options.transfer);
     limitCall(this.#pool, task, options);
-    return task as Future<Awaited<R>>;
+    return task;
   }
 
   /**
@@ -63,7 +74,7 @@ export class WorkerPoolExecutor extends Executor {
   }
 
   override _submitChunk(fn: Task<[unknown], unknown>, items: unknown[]): Future<unknown[]> {
-    return submitCall(this.#pool, fn, items, true, undefined) as Future<unknown[]>;
+    return submitCall(this.#pool, fn, OP_CHUNK, items, undefined) as Future<unknown[]>;
   }
 
   /** The automatic `map` chunksize: see {@link autoChunksize}. */

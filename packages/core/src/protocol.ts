@@ -59,7 +59,7 @@ export const S_STREAM_CLOSED = 20;
 export const W_READY = 0;
 /** Worker → host: `[INIT_FAILED, error]` — the initializer threw: the pool is broken. */
 export const W_INIT_FAILED = 1;
-/** Worker → host: `[RESULTS, ...(status, value, runMs)]`, in call order. */
+/** Worker → host: `[RESULTS, ...(status, value, runUs)]`, in call order (run time in whole µs). */
 export const W_RESULTS = 2;
 /** Worker → host: `[UNCAUGHT, error]` — an error nothing caught; the worker exits next. */
 export const W_UNCAUGHT = 3;
@@ -104,7 +104,7 @@ import { serializeError } from "./kit/errors.js";
 
 /** Entries per call record (`op, id, payload`), on the wire and in a worker's run queue. */
 export const CALL_WIDTH = 3;
-/** Entries per result record in RESULTS: `status, value, runMs`. */
+/** Entries per result record in RESULTS: `status, value, runUs`. */
 export const RESULT_WIDTH = 3;
 
 // The host writes a BATCH by index into an array it reuses (no growing by copies): each
@@ -170,7 +170,9 @@ export function decodeBatch(message: readonly unknown[], define: (op: number, id
 
 /** Worker: append one call's result to a RESULTS message. */
 export function encodeResult(out: unknown[], status: number, value: unknown, runMs: number): void {
-  out.push(status, value, runMs);
+  // The run time crosses in whole µs: a small integer, where a fraction would be a heap
+  // number on both sides (V8) for every call.
+  out.push(status, value, Math.round(runMs * 1000));
 }
 
 /** Host: how many results a RESULTS message holds; then result `k`'s status, value and run time. */
@@ -184,7 +186,7 @@ export function resultValue(message: readonly unknown[], k: number): unknown {
   return message[2 + k * RESULT_WIDTH];
 }
 export function resultMs(message: readonly unknown[], k: number): number {
-  return message[3 + k * RESULT_WIDTH] as number;
+  return (message[3 + k * RESULT_WIDTH] as number) / 1000;
 }
 
 /**

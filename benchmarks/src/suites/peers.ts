@@ -5,6 +5,7 @@ import { sumOfSquares, type BenchName, type PeerName } from "../peers/adapter.js
 import { PeerProcess } from "../harness/peer-host.js";
 import type { MemoryResult } from "../workloads/memory.js";
 import type { PairedRoundTrip } from "../workloads/roundtrip.js";
+import type { PairedFib } from "../workloads/cpu-in-turns.js";
 import { expectedModSum } from "../workloads/memory.js";
 import { selected, type Suite, type SuiteContext } from "./suite.js";
 
@@ -59,6 +60,8 @@ export const peers: Suite = {
       pairedRoundTrips: 500,
       fibN: 27,
       fibTasks: 64,
+      // The CPU figure timed in turns with bare threads in one process: rounds per child.
+      pairedFibRounds: ci ? 6 : 15,
       asyncTasks: 20_000,
       asyncConcurrency: 16,
       // Deno's samples of p-limit fell in two phases, ~50 ms per call for the first ~16 calls
@@ -130,6 +133,7 @@ export const peers: Suite = {
       await Promise.all([...processes.values()].map((proc) => proc.close()));
     }
     if (selected(context, "roundtrip")) cases.push(...(await pairedRoundTripCases(p, context)));
+    if (selected(context, "cpu-fib27")) cases.push(...(await pairedFibCases(p, context)));
     if (selected(context, "memory")) cases.push(await memoryCase(p, context));
     return { parameters: p, cases };
   },
@@ -199,46 +203,107 @@ async function runGroup(group: PeerCase[], processes: Map<PeerName, PeerProcess>
   });
 }
 
+/** A comparison timed in turns in one process: how to run it in a child and read its pair. */
+interface InTurns {
+  /** The two cases' group, and the peer ours is paired with. */
+  group: string;
+  other: PeerName;
+  progress: string;
+  module: string;
+  fn: string;
+  args: unknown[];
+  /** One child's pair (ours, the other's), or what is wrong with its result. */
+  read(value: unknown): [ours: number, other: number] | string;
+  /** A case's stats and metrics from its side's values, one per child; `k`: the median child. */
+  made(values: number[], k: number, children: number): Pick<BenchCase, "stats" | "metrics">;
+}
+
 /**
- * The round trip of ours and of raw postMessage timed in turns in one process (see
- * workloads/roundtrip.ts), in `rounds` fresh children: the two cases come from the child
- * whose ratio is the median, so the pair stays a pair. The roundtrip/raw figure uses them.
+ * Ours and a reference timed in turns in one process (see workloads/roundtrip.ts and
+ * workloads/cpu-in-turns.ts), in `rounds` fresh children: the two cases come from the child
+ * whose ratio is the median, so the pair stays a pair.
  */
-async function pairedRoundTripCases(p: { pairedRoundTrips: number; workers: number; rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
-  const pairs: PairedRoundTrip[] = [];
+async function inTurnsCases(spec: InTurns, p: { rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
+  const ours: number[] = [];
+  const other: number[] = [];
   let error: string | undefined;
   let status: "failed" | "timeout" = "failed";
   for (let round = 0; round < p.rounds && error === undefined; round++) {
-    context.progress.update(round + 1, p.rounds, `round trip, ours and raw in turns in one process (child ${round + 1}/${p.rounds})`);
+    context.progress.update(round + 1, p.rounds, `${spec.progress} (child ${round + 1}/${p.rounds})`);
     const proc = new PeerProcess(OURS);
     try {
-      const r = await proc.callFunction("../workloads/roundtrip.js", "pairedRoundTrip", [p.pairedRoundTrips, p.workers], p.callTimeoutMs);
+      const r = await proc.callFunction(spec.module, spec.fn, spec.args, p.callTimeoutMs);
       if ("error" in r) {
         error = r.error;
         if (proc.state === "timeout") status = "timeout";
       } else {
-        const v = r.value as PairedRoundTrip;
-        if (v.checksum !== v.expected) error = `wrong checksum ${v.checksum}, expected ${v.expected}`;
-        else pairs.push(v);
+        const pair = spec.read(r.value);
+        if (typeof pair === "string") error = pair;
+        else {
+          ours.push(pair[0]);
+          other.push(pair[1]);
+        }
       }
     } finally {
       await proc.close();
     }
   }
-  const out = (peer: string): BenchCase => ({ name: `roundtrip-in-turns ${peer}`, group: "roundtrip-in-turns", labels: { peer } });
+  const out = (peer: string): BenchCase => ({ name: `${spec.group} ${peer}`, group: spec.group, labels: { peer } });
   if (error !== undefined) {
-    context.progress.note(`round trip in turns: ${error}`);
-    return [OURS, "raw-postMessage"].map((peer) => ({ ...out(peer), status, error }));
+    context.progress.note(`${spec.progress}: ${error}`);
+    return [OURS, spec.other].map((peer) => ({ ...out(peer), status, error }));
   }
-  const ours = pairs.map((v) => v.oursMs);
-  const raw = pairs.map((v) => v.rawMs);
-  const k = medianRatioIndex(ours, raw);
-  const made = (peer: string, ms: number[]): BenchCase => ({
-    ...out(peer),
-    stats: statsFromSamples(ms, 1),
-    metrics: { latencyMs: ms[k]!, medianOf: p.pairedRoundTrips, children: pairs.length },
-  });
-  return [made(OURS, ours), made("raw-postMessage", raw)];
+  const k = medianRatioIndex(ours, other);
+  return [
+    { ...out(OURS), ...spec.made(ours, k, ours.length) },
+    { ...out(spec.other), ...spec.made(other, k, other.length) },
+  ];
+}
+
+/** The round trip of ours and of raw postMessage in turns; the roundtrip/raw figure uses it. */
+function pairedRoundTripCases(p: { pairedRoundTrips: number; workers: number; rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
+  return inTurnsCases(
+    {
+      group: "roundtrip-in-turns",
+      other: "raw-postMessage",
+      progress: "round trip, ours and raw in turns in one process",
+      module: "../workloads/roundtrip.js",
+      fn: "pairedRoundTrip",
+      args: [p.pairedRoundTrips, p.workers],
+      read: (value) => {
+        const v = value as PairedRoundTrip;
+        return v.checksum === v.expected ? [v.oursMs, v.rawMs] : `wrong checksum ${v.checksum}, expected ${v.expected}`;
+      },
+      made: (ms, k, children) => ({ stats: statsFromSamples(ms, 1), metrics: { latencyMs: ms[k]!, medianOf: p.pairedRoundTrips, children } }),
+    },
+    p,
+    context,
+  );
+}
+
+/** count × fib(n) on our pool and on bare threads in turns; the cpu-fib27/bare-threads figure uses it. */
+function pairedFibCases(p: { fibN: number; fibTasks: number; pairedFibRounds: number; cpus: number; rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
+  const expected = 2 * (3 + p.pairedFibRounds) * p.fibTasks * fibOf(p.fibN);
+  return inTurnsCases(
+    {
+      group: "cpu-fib27-in-turns",
+      other: "bare-threads",
+      progress: `${p.fibTasks} × fib(${p.fibN}), ours and bare threads in turns in one process`,
+      module: "../workloads/cpu-in-turns.js",
+      fn: "pairedFib",
+      args: [p.fibN, p.fibTasks, p.pairedFibRounds, p.cpus],
+      read: (value) => {
+        const v = value as PairedFib;
+        return v.checksum === expected ? [v.oursMs, v.bareMs] : `wrong checksum ${v.checksum}, expected ${expected}`;
+      },
+      made: (ms, k, children) => ({
+        stats: statsFromSamples(ms, p.fibTasks),
+        metrics: { throughput: (p.fibTasks * 1000) / ms[k]!, medianOf: p.pairedFibRounds, children },
+      }),
+    },
+    p,
+    context,
+  );
 }
 
 async function memoryCase(p: { memoryItems: number; memoryBuffersize: number; mapChunksize: number; workers: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase> {
@@ -300,8 +365,16 @@ function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
   } else push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms"));
   push(figure("cpu-fib27/main-thread", `64 × fib(27) on ${cpus} workers vs main thread (speedup)`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "main-thread"), "tasks/s", { cpus }));
   // The target is about the pool, not the machine: our speedup over the speedup of the same
-  // work on bare threads started by hand, in the same run.
-  push(figure("cpu-fib27/bare-threads", `64 × fib(27): ours on ${cpus} workers vs ${cpus} bare threads`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "bare-threads"), "tasks/s"));
+  // work on bare threads started by hand, timed in turns in one process when the run has it
+  // (pairedFibCases); else from the separate processes of the cpu-fib27 group.
+  const fibInTurns = (peer: string) => {
+    const c = cases.find((x) => x.group === "cpu-fib27-in-turns" && x.labels.peer === peer);
+    return c?.metrics?.throughput !== undefined && c.status === undefined ? c.metrics.throughput : NaN;
+  };
+  const [oursFib, bareFib] = [fibInTurns(OURS), fibInTurns("bare-threads")];
+  if (Number.isFinite(oursFib / bareFib)) {
+    push(figure("cpu-fib27/bare-threads", `64 × fib(27): ours on ${cpus} workers vs ${cpus} bare threads (in turns, one process)`, oursFib, bareFib, "tasks/s"));
+  } else push(figure("cpu-fib27/bare-threads", `64 × fib(27): ours on ${cpus} workers vs ${cpus} bare threads`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "bare-threads"), "tasks/s"));
   push(figure("async-trivial/p-limit", "AsyncPoolExecutor vs p-limit, trivial async tasks", tput(cases, "async-trivial", "AsyncPoolExecutor"), tput(cases, "async-trivial", "p-limit"), "tasks/s"));
   const mem = cases.find((c) => c.group === "memory");
   if (mem?.metrics?.rssExtraMB !== undefined && mem.status === undefined) {

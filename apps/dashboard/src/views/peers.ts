@@ -34,6 +34,13 @@ const MEASURES: { [group: string]: { title: string; axis: string; unit: string; 
     value: (c) => c.metrics?.["latencyMs"] ?? null,
     what: "Median milliseconds from submit to result of a single task, ours and raw postMessage taken in turns in one process (the child with the median ratio); the roundtrip/raw ratio uses these",
   },
+  "cpu-fib27-in-turns": {
+    title: "64 × fib(27), ours and bare threads timed in turns in one process",
+    axis: "tasks/s (higher is better)",
+    unit: "tasks/s",
+    value: (c) => c.metrics?.["throughput"] ?? null,
+    what: "Tasks per second of 64 × fib(27) on our pool and on as many bare threads started by hand, taken in turns in one process (the child with the median ratio); the cpu-fib27/bare-threads ratio uses these",
+  },
   memory: {
     title: "Memory: extra RSS of map with buffersize (lower is better)",
     axis: "extra RSS (MB, lower is better)",

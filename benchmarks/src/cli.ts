@@ -11,12 +11,14 @@
 //
 // `run` prints a summary table (one row per figure: ours, baseline, ratio, target, met?) and
 // writes one result file per suite to benchmarks/results/. `ci` runs the reduced set and
-// compares each gated ratio with benchmarks/baseline.json (see TOLERANCES in @concurrent/bench-schema).
+// compares each gated ratio with benchmarks/baseline.json (see TOLERANCES in @concurrent/bench-schema);
+// a figure that regressed is measured once more (its suite, on its runtime, in a child) and
+// fails only if it regressed both times (BENCH_NO_RETRY=1: no second run).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compareWithBaseline, gateReport, type Baseline } from "./gate/baseline-gate.js";
-import { TOLERANCES, validateResultFile, type BenchResultFile } from "@concurrent/bench-schema";
+import { compareWithBaseline, gateReport, retryRegressed, type Baseline, type GateReport } from "./gate/baseline-gate.js";
+import { TOLERANCES, validateResultFile, type BenchResultFile, type Figure } from "@concurrent/bench-schema";
 import { compareSamples, comparisonMarkdown, gateFailed } from "./gate/compare.js";
 import { runGate } from "./gate/run.js";
 import { runOnRuntimes } from "./harness/runtimes.js";
@@ -224,10 +226,30 @@ async function main(): Promise<number> {
     writeBaselineFile(summaries);
     return 0;
   }
-  const measured = summaries.map((s) => ({ runtime: s.runtime, figures: s.suites.flatMap((x) => x.figures) }));
-  const report = compareWithBaseline(readBaseline(), measured, { partial: args.only !== undefined || args.suites !== undefined });
+  let report = compareWithBaseline(readBaseline(), figuresBy(summaries), { partial: args.only !== undefined || args.suites !== undefined });
+  if (!report.ok && process.env.BENCH_NO_RETRY === undefined) {
+    report = retryRegressed(report, figuresBy(await remeasure(report, summaries, args)));
+  }
   console.log("\n" + gateReport(report));
   return report.ok && !broken ? 0 : 1;
+}
+
+/** Each runtime's figures, over its suites. */
+function figuresBy(summaries: RuntimeSummary[]): { runtime: string; figures: Figure[] }[] {
+  return summaries.map((s) => ({ runtime: s.runtime, figures: s.suites.flatMap((x) => x.figures) }));
+}
+
+/** Runs the suites of the figures that regressed once more, each on its runtime, in a child. */
+async function remeasure(report: GateReport, summaries: RuntimeSummary[], args: Args): Promise<RuntimeSummary[]> {
+  const out: RuntimeSummary[] = [];
+  for (const runtime of new Set(report.rows.filter((r) => r.verdict === "regressed").map((r) => r.runtime))) {
+    const figures = new Set(report.rows.filter((r) => r.verdict === "regressed" && r.runtime === runtime).map((r) => r.figure));
+    const suites = summaries.find((s) => s.runtime === runtime)?.suites.filter((x) => x.figures.some((f) => figures.has(f.name))).map((x) => x.suite) ?? [];
+    if (suites.length === 0) continue;
+    console.log(`\nbench:ci: ${[...figures].join(", ")} regressed on ${runtime}: running ${suites.join(", ")} once more`);
+    out.push(...(await runOnRuntimes([runtime], ["ci", "--suite", suites.join(","), ...(args.only !== undefined ? ["--only", args.only] : [])])));
+  }
+  return out;
 }
 
 main().then(

@@ -236,6 +236,24 @@ for (const form of ["function", "module task"] as const) {
   });
 }
 
+test(`worker pool (${runtime}): run times are reported in ms, timed by the worker to the whole µs`, () =>
+  withPool({ maxWorkers: 1 }, async (pool) => {
+    const spin = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      return ms;
+    };
+    assert.equal(await pool.submit(spin, 30), 30);
+    for (let i = 0; i < 20; i++) await pool.submit((x: number) => x + 1, i);
+    const { runTime } = pool.stats();
+    assert.equal(runTime.samples, 21);
+    // The spinning call ran at least 30 ms: reported in ms, not µs (30,000) nor s (0.03).
+    assert.ok(runTime.max >= 29.9 && runTime.max < 1000, `max run time ${runTime.max} ms`);
+    for (const [name, ms] of Object.entries(runTime)) {
+      if (name !== "samples") assert.ok(Math.abs(ms * 1000 - Math.round(ms * 1000)) < 1e-6, `${name} ${ms} ms is not a whole number of µs`);
+    }
+  }));
+
 test(`worker pool (${runtime}): maxTasksPerWorker replaces workers`, () =>
   withPool({ maxWorkers: 1, maxTasksPerWorker: 2 }, async (pool) => {
     const tags: number[] = [];

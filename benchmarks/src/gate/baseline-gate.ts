@@ -28,6 +28,11 @@ export interface GateReport {
   rows: GateRow[];
 }
 
+/** Whether `measured` moved the wrong way from `baseline` by more than the tolerance. */
+function regressed(tol: Tolerance, baseline: number, measured: number): boolean {
+  return tol.better === "higher" ? measured < baseline * (1 - tol.tolerance) : measured > baseline * (1 + tol.tolerance);
+}
+
 /**
  * Compares the gated figures of this run with the baseline. A figure regresses when it moved
  * the wrong way by more than its tolerance; a gated figure the baseline has but this run
@@ -57,8 +62,7 @@ export function compareWithBaseline(
         continue;
       }
       const change = tol.better === "higher" ? m / b - 1 : b / m - 1;
-      const regressed = tol.better === "higher" ? m < b * (1 - tol.tolerance) : m > b * (1 + tol.tolerance);
-      rows.push({ runtime: run.runtime, figure: name, baseline: b, measured: m, change, tolerance: tol.tolerance, verdict: regressed ? "regressed" : "ok" });
+      rows.push({ runtime: run.runtime, figure: name, baseline: b, measured: m, change, tolerance: tol.tolerance, verdict: regressed(tol, b, m) ? "regressed" : "ok" });
     }
   }
   return { ok: rows.every((r) => r.verdict === "ok" || r.verdict === "new"), rows };
@@ -76,8 +80,7 @@ export function retryRegressed(report: GateReport, remeasured: { runtime: string
     const m = remeasured.find((r) => r.runtime === row.runtime)?.figures.find((f) => f.name === row.figure)?.ratio;
     const tol = tolerances[row.figure];
     if (m === undefined || !Number.isFinite(m) || tol === undefined) return row;
-    const regressed = tol.better === "higher" ? m < row.baseline * (1 - tol.tolerance) : m > row.baseline * (1 + tol.tolerance);
-    return { ...row, retry: m, verdict: regressed ? ("regressed" as const) : ("ok" as const) };
+    return { ...row, retry: m, verdict: regressed(tol, row.baseline, m) ? ("regressed" as const) : ("ok" as const) };
   });
   return { ok: rows.every((r) => r.verdict === "ok" || r.verdict === "new"), rows };
 }

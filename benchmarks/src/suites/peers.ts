@@ -62,6 +62,7 @@ export const peers: Suite = {
       fibTasks: 64,
       // The CPU figure timed in turns with bare threads in one process: rounds per child.
       pairedFibRounds: ci ? 6 : 15,
+      pairedFibWarmRounds: 3,
       asyncTasks: 20_000,
       asyncConcurrency: 16,
       // Deno's samples of p-limit fell in two phases, ~50 ms per call for the first ~16 calls
@@ -282,8 +283,8 @@ function pairedRoundTripCases(p: { pairedRoundTrips: number; workers: number; ro
 }
 
 /** count × fib(n) on our pool and on bare threads in turns; the cpu-fib27/bare-threads figure uses it. */
-function pairedFibCases(p: { fibN: number; fibTasks: number; pairedFibRounds: number; cpus: number; rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
-  const expected = 2 * (3 + p.pairedFibRounds) * p.fibTasks * fibOf(p.fibN);
+function pairedFibCases(p: { fibN: number; fibTasks: number; pairedFibRounds: number; pairedFibWarmRounds: number; cpus: number; rounds: number; callTimeoutMs: number }, context: SuiteContext): Promise<BenchCase[]> {
+  const expected = 2 * (p.pairedFibWarmRounds + p.pairedFibRounds) * p.fibTasks * fibOf(p.fibN);
   return inTurnsCases(
     {
       group: "cpu-fib27-in-turns",
@@ -291,7 +292,7 @@ function pairedFibCases(p: { fibN: number; fibTasks: number; pairedFibRounds: nu
       progress: `${p.fibTasks} × fib(${p.fibN}), ours and bare threads in turns in one process`,
       module: "../workloads/cpu-in-turns.js",
       fn: "pairedFib",
-      args: [p.fibN, p.fibTasks, p.pairedFibRounds, p.cpus],
+      args: [p.fibN, p.fibTasks, p.pairedFibRounds, p.pairedFibWarmRounds, p.cpus],
       read: (value) => {
         const v = value as PairedFib;
         return v.checksum === expected ? [v.oursMs, v.bareMs] : `wrong checksum ${v.checksum}, expected ${expected}`;
@@ -331,6 +332,13 @@ async function memoryCase(p: { memoryItems: number; memoryBuffersize: number; ma
   }
 }
 
+/** A side of a comparison timed in turns (inTurnsCases): its metric, or NaN if the run lacks it. */
+function inTurns(cases: BenchCase[], group: string, peer: string, metric: "latencyMs" | "throughput"): number {
+  const c = cases.find((x) => x.group === group && x.labels.peer === peer);
+  const value = c?.metrics?.[metric];
+  return value !== undefined && c!.status === undefined ? value : NaN;
+}
+
 function tput(cases: BenchCase[], group: string, peer: string, variant?: string): number {
   const c = cases.find((x) => x.group === group && x.labels.peer === peer && (variant === undefined || x.labels.variant === variant));
   return c?.stats && c.status === undefined ? medianThroughput(c.stats) : NaN;
@@ -354,12 +362,8 @@ function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
   push(figure("tiny-map-auto/raw-pipelined", "map(automatic chunksize) vs raw postMessage 1 item/msg", tput(cases, "tiny-map", OURS, "map automatic chunksize"), rawOne, "tasks/s"));
   // Round trip: latency per task (ms), lower is better. Timed in turns in one process when
   // the run has it (pairedRoundTripCases); else from the separate processes of the roundtrip group.
-  const paired = (peer: string) => {
-    const c = cases.find((x) => x.group === "roundtrip-in-turns" && x.labels.peer === peer);
-    return c?.metrics?.latencyMs !== undefined && c.status === undefined ? c.metrics.latencyMs : NaN;
-  };
   const latency = (peer: string) => 1000 / tput(cases, "roundtrip", peer);
-  const [oursInTurns, rawInTurns] = [paired(OURS), paired("raw-postMessage")];
+  const [oursInTurns, rawInTurns] = [inTurns(cases, "roundtrip-in-turns", OURS, "latencyMs"), inTurns(cases, "roundtrip-in-turns", "raw-postMessage", "latencyMs")];
   if (Number.isFinite(oursInTurns / rawInTurns)) {
     push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip (in turns, one process)", oursInTurns, rawInTurns, "ms"));
   } else push(figure("roundtrip/raw", "one task on a warm pool: ours vs raw round trip", latency(OURS), latency("raw-postMessage"), "ms"));
@@ -367,11 +371,7 @@ function figures(cases: BenchCase[], { cpus }: { cpus: number }): Figure[] {
   // The target is about the pool, not the machine: our speedup over the speedup of the same
   // work on bare threads started by hand, timed in turns in one process when the run has it
   // (pairedFibCases); else from the separate processes of the cpu-fib27 group.
-  const fibInTurns = (peer: string) => {
-    const c = cases.find((x) => x.group === "cpu-fib27-in-turns" && x.labels.peer === peer);
-    return c?.metrics?.throughput !== undefined && c.status === undefined ? c.metrics.throughput : NaN;
-  };
-  const [oursFib, bareFib] = [fibInTurns(OURS), fibInTurns("bare-threads")];
+  const [oursFib, bareFib] = [inTurns(cases, "cpu-fib27-in-turns", OURS, "throughput"), inTurns(cases, "cpu-fib27-in-turns", "bare-threads", "throughput")];
   if (Number.isFinite(oursFib / bareFib)) {
     push(figure("cpu-fib27/bare-threads", `64 × fib(27): ours on ${cpus} workers vs ${cpus} bare threads (in turns, one process)`, oursFib, bareFib, "tasks/s"));
   } else push(figure("cpu-fib27/bare-threads", `64 × fib(27): ours on ${cpus} workers vs ${cpus} bare threads`, tput(cases, "cpu-fib27", OURS), tput(cases, "cpu-fib27", "bare-threads"), "tasks/s"));

@@ -12,16 +12,14 @@ export interface PairedFib {
   checksum: number;
 }
 
-const WARM_ROUNDS = 3;
-
 /**
  * `count` × fib(`n`) on our pool against bare threads, timed in turns: each round times one
- * batch of each, the side that goes first alternating, after WARM_ROUNDS untimed rounds.
+ * batch of each, the side that goes first alternating, after `warmRounds` untimed rounds.
  * Neither side allocates while it computes, so neither leaves garbage for the other. In
  * separate processes the figure moved 0.92–1.07 on Bun from run to run with no change to the
  * path: the two sides met the VM's CPU at different moments.
  */
-export async function pairedFib(n: number, count: number, rounds: number, cpus: number): Promise<PairedFib> {
+export async function pairedFib(n: number, count: number, rounds: number, warmRounds: number, cpus: number): Promise<PairedFib> {
   const pool = ours();
   const bare = bareThreads();
   await pool.start({ workers: cpus, cpus });
@@ -35,11 +33,11 @@ export async function pairedFib(n: number, count: number, rounds: number, cpus: 
       checksum += await side.fib!(n, count);
       return performance.now() - t0;
     };
-    for (let i = 0; i < WARM_ROUNDS + rounds; i++) {
+    for (let i = 0; i < warmRounds + rounds; i++) {
       const oursFirst = i % 2 === 0;
       const first = await time(oursFirst ? pool : bare);
       const second = await time(oursFirst ? bare : pool);
-      if (i >= WARM_ROUNDS) {
+      if (i >= warmRounds) {
         oursMs.push(oursFirst ? first : second);
         bareMs.push(oursFirst ? second : first);
       }

@@ -2,7 +2,7 @@
 // everything queued leaves in one BATCH message per worker, spread evenly over the workers.
 import { ShutdownError } from "../errors.js";
 import type { Task } from "../executor.js";
-import { encodeCall, encodeDefine, encodeStreamCall, H_BATCH, OP_CHUNK, type CallOp } from "../protocol.js";
+import { encodeCall, encodeDefine, encodeStreamCall, H_BATCH, type CallOp } from "../protocol.js";
 import type { TransferItem } from "../transfer.js";
 import type { Pool } from "./pool.js";
 import type { PoolWorker } from "./pool-worker.js";
@@ -222,5 +222,5 @@ export function expectedMs(pool: Pool, task: PoolTask): number {
   if (task.stream !== undefined) return STREAM_MS;
   const def = task.def;
   if (def.id !== pool.lastMeasured && !pool.measured.has(def.id)) return TARGET_AHEAD_MS;
-  return task.op === OP_CHUNK ? def.avgMs * task.calls : def.avgMs;
+  return def.avgMs * task.calls;
 }

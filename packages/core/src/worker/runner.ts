@@ -67,8 +67,9 @@ export function runWorker(port: WorkerPort): void {
   let out: unknown[] = [W_RESULTS];
   // The numbers written at every call are fields, which V8 updates in place (a fraction held
   // in a closure variable is a new heap number at each write). `end`: when the last call
-  // finished, while nothing has run since (the next call starts then: one clock read a call).
-  const clock = { avgMs: 0, lastFlush: performance.now(), end: 0, endValid: false };
+  // finished, while nothing has run since (the next call starts then: one clock read a
+  // call), else −1.
+  const clock = { avgMs: 0, lastFlush: performance.now(), end: -1 };
   // The stream running now, and streams the host closed before they started.
   let stream: WorkerStream | undefined;
   const closedEarly = new Set<number>();
@@ -84,7 +85,7 @@ export function runWorker(port: WorkerPort): void {
     const message = out;
     out = [W_RESULTS];
     clock.lastFlush = performance.now();
-    clock.endValid = false;
+    clock.end = -1;
     try {
       port.post(message);
     } catch (error) {
@@ -126,11 +127,8 @@ export function runWorker(port: WorkerPort): void {
     const avgMs = (clock.avgMs = clock.avgMs * 0.8 + ms * 0.2);
     Atomics.add(ctrl!, CTRL_FINISHED, 1);
     encodeResult(out, status, value, ms);
+    clock.end = now;
     if (avgMs > SLOW_CALL_MS || now - clock.lastFlush >= FLUSH_MS) flush();
-    else {
-      clock.end = now;
-      clock.endValid = true;
-    }
   }
 
   function runChunk(fn: Fn, id: number, items: unknown[]): { status: number; value: unknown } | Promise<{ status: number; value: unknown }> {
@@ -175,8 +173,8 @@ export function runWorker(port: WorkerPort): void {
       }
       head += CALL_WIDTH;
       const seq = nextSeq++;
-      const started = clock.endValid ? clock.end : performance.now();
-      clock.endValid = false;
+      const started = clock.end >= 0 ? clock.end : performance.now();
+      clock.end = -1;
       if (aborted.size > 0 && aborted.has(seq)) {
         // Aborted before it started: it never runs. Its future is settled already.
         const reason = serializeError(aborted.get(seq));
@@ -248,7 +246,7 @@ export function runWorker(port: WorkerPort): void {
     work = [];
     head = 0;
     running = false;
-    clock.endValid = false;
+    clock.end = -1;
     flush();
   }
 
